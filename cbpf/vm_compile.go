@@ -1,0 +1,226 @@
+package cbpf
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// compile turns a validated program without backward jumps into a chain of
+// steps. It works from the last instruction to the first, so every step
+// can capture the steps of its successors directly: a run is a sequence of
+// direct closure calls with A and X in registers, no decoding and no
+// dispatch on the opcode. A load followed by a conditional jump on a
+// constant, and "ldx 4*([k]&0xf)" followed by an indirect load, the
+// commonest pairs in compiled filters, become single steps.
+func compile(p Program, s Semantics) step {
+	steps := make([]step, len(p))
+	for i := len(p) - 1; i >= 0; i-- {
+		steps[i] = compileAt(p, s, steps, i)
+	}
+	return steps[0]
+}
+
+// compileAt compiles instruction i, whose successors are already in steps.
+func compileAt(p Program, s Semantics, steps []step, i int) step {
+	ins := p[i]
+	k := ins.K
+	var next step
+	if i+1 < len(p) {
+		next = steps[i+1]
+	}
+	switch opClass(ins.Op) {
+	case classRET:
+		if ins.Op == classRET|retA {
+			return func(_ []byte, _, a, _ uint32, _ *frame) uint32 { return a }
+		}
+		return func([]byte, uint32, uint32, uint32, *frame) uint32 { return k }
+	case classJMP:
+		if ins.Op == classJMP|jmpJA {
+			return steps[i+1+int(k)]
+		}
+		jt, jf := steps[i+1+int(ins.Jt)], steps[i+1+int(ins.Jf)]
+		if opSrc(ins.Op) == srcX {
+			return jumpX(ins.Op, jt, jf)
+		}
+		return jumpK(ins.Op, k, jt, jf)
+	case classLD:
+		return compileLoad(p, s, steps, i)
+	case classLDX:
+		switch opMode(ins.Op) {
+		case modeIMM:
+			return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 { return next(pkt, wl, a, k, f) }
+		case modeMEM:
+			return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 { return next(pkt, wl, a, f.mem[k], f) }
+		case modeLEN:
+			return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 { return next(pkt, wl, a, wl, f) }
+		}
+		return compileMSH(p, s, steps, i)
+	case classST:
+		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { f.mem[k] = a; return next(pkt, wl, a, x, f) }
+	case classSTX:
+		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { f.mem[k] = x; return next(pkt, wl, a, x, f) }
+	case classMISC:
+		if ins.Op == classMISC|miscTAX {
+			return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 { return next(pkt, wl, a, a, f) }
+		}
+		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 { return next(pkt, wl, x, x, f) }
+	}
+	return compileALU(ins.Op, k, s, next)
+}
+
+// fail is the step of a load that can never succeed.
+func fail([]byte, uint32, uint32, uint32, *frame) uint32 { return 0 }
+
+// compileLoad compiles the LD instruction i.
+func compileLoad(p Program, s Semantics, steps []step, i int) step {
+	ins := p[i]
+	k := ins.K
+	next := steps[i+1]
+	switch opMode(ins.Op) {
+	case modeIMM:
+		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 { return next(pkt, wl, k, x, f) }
+	case modeMEM:
+		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 { return next(pkt, wl, f.mem[k], x, f) }
+	case modeLEN:
+		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 { return next(pkt, wl, wl, x, f) }
+	case modeIND:
+		return loadIndirect(ins.Op, k, s, next)
+	}
+	n := loadSize(opSize(ins.Op))
+	if s == Linux && k >= 0x80000000 {
+		if k >= AncillaryBase {
+			anc := Ancillary(k - AncillaryBase)
+			return func(pkt []byte, wl, a, x uint32, f *frame) uint32 {
+				return next(pkt, wl, ancillary(anc, pkt, a, x, f.meta), x, f)
+			}
+		}
+		off := int32(k)
+		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 {
+			v, ok := loadLinux(pkt, off, n, f.meta)
+			if !ok {
+				return 0
+			}
+			return next(pkt, wl, v, x, f)
+		}
+	}
+	end := uint64(k) + uint64(n)
+	if end > math.MaxInt {
+		return fail
+	}
+	if j := p[i+1]; opClass(j.Op) == classJMP && j.Op != classJMP|jmpJA && opSrc(j.Op) == srcK {
+		return loadJump(n, int(k), j.Op, j.K, steps[i+2+int(j.Jt)], steps[i+2+int(j.Jf)])
+	}
+	return loadAbs(n, int(k), next)
+}
+
+// loadAbs is "ld{,h,b} [k]" for an offset inside the packet's address
+// range.
+func loadAbs(n uint32, k int, next step) step {
+	switch n {
+	case 1:
+		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+			if k >= len(pkt) {
+				return 0
+			}
+			return next(pkt, wl, uint32(pkt[k]), x, f)
+		}
+	case 2:
+		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+			if k+2 > len(pkt) {
+				return 0
+			}
+			return next(pkt, wl, uint32(binary.BigEndian.Uint16(pkt[k:])), x, f)
+		}
+	}
+	return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+		if k+4 > len(pkt) {
+			return 0
+		}
+		return next(pkt, wl, binary.BigEndian.Uint32(pkt[k:]), x, f)
+	}
+}
+
+// loadIndirect is "ld{,h,b} [x + k]".
+func loadIndirect(op uint16, k uint32, s Semantics, next step) step {
+	n := loadSize(opSize(op))
+	if s == Linux {
+		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+			v, ok := loadLinux(pkt, int32(x+k), n, f.meta)
+			if !ok {
+				return 0
+			}
+			return next(pkt, wl, v, x, f)
+		}
+	}
+	k64 := uint64(k)
+	switch n {
+	case 1:
+		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+			off := uint64(x) + k64
+			if off >= uint64(len(pkt)) {
+				return 0
+			}
+			return next(pkt, wl, uint32(pkt[off]), x, f)
+		}
+	case 2:
+		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+			off := uint64(x) + k64
+			if off+2 > uint64(len(pkt)) {
+				return 0
+			}
+			return next(pkt, wl, uint32(binary.BigEndian.Uint16(pkt[off:])), x, f)
+		}
+	}
+	return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+		off := uint64(x) + k64
+		if off+4 > uint64(len(pkt)) {
+			return 0
+		}
+		return next(pkt, wl, binary.BigEndian.Uint32(pkt[off:]), x, f)
+	}
+}
+
+// compileMSH compiles "ldx 4*([k]&0xf)" at i, fused with a following
+// "ldh [x + k2]" (the TCP/UDP port load after the IPv4 header) when there
+// is one.
+func compileMSH(p Program, s Semantics, steps []step, i int) step {
+	k := p[i].K
+	next := steps[i+1]
+	if s == Linux && k >= 0x80000000 {
+		off := int32(k)
+		return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 {
+			b, ok := loadLinux(pkt, off, 1, f.meta)
+			if !ok {
+				return 0
+			}
+			return next(pkt, wl, a, msh(b), f)
+		}
+	}
+	if uint64(k) >= math.MaxInt {
+		return fail
+	}
+	kk := int(k)
+	// Under Linux semantics the fused load is the same as long as x+k2
+	// cannot reach the negative offsets.
+	if j := p[i+1]; j.Op == classLD|sizeH|modeIND && (s == Libpcap || j.K < 0x7fff0000) {
+		k2 := uint64(j.K)
+		after := steps[i+2]
+		return func(pkt []byte, wl, _, _ uint32, f *frame) uint32 {
+			if kk >= len(pkt) {
+				return 0
+			}
+			x := msh(uint32(pkt[kk]))
+			off := uint64(x) + k2
+			if off+2 > uint64(len(pkt)) {
+				return 0
+			}
+			return after(pkt, wl, uint32(binary.BigEndian.Uint16(pkt[off:])), x, f)
+		}
+	}
+	return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 {
+		if kk >= len(pkt) {
+			return 0
+		}
+		return next(pkt, wl, a, msh(uint32(pkt[kk])), f)
+	}
+}
