@@ -1,5 +1,7 @@
 package cbpf
 
+//go:generate go run ./internal/gensteps
+
 import (
 	"encoding/binary"
 	"math"
@@ -10,8 +12,9 @@ import (
 // can capture the steps of its successors directly: a run is a sequence of
 // direct closure calls with A and X in registers, no decoding and no
 // dispatch on the opcode. A load followed by a conditional jump on a
-// constant, and "ldx 4*([k]&0xf)" followed by an indirect load, the
-// commonest pairs in compiled filters, become single steps.
+// constant, and "ldx 4*([k]&0xf)" followed by a halfword indirect load (and
+// a jump), the commonest sequences in compiled filters, become single
+// steps, and jumps to "ret #k" return k without a call.
 func compile(p Program, s Semantics) step {
 	steps := make([]step, len(p))
 	for i := len(p) - 1; i >= 0; i-- {
@@ -38,7 +41,7 @@ func compileAt(p Program, s Semantics, steps []step, i int) step {
 		if ins.Op == classJMP|jmpJA {
 			return steps[i+1+int(k)]
 		}
-		jt, jf := steps[i+1+int(ins.Jt)], steps[i+1+int(ins.Jf)]
+		jt, jf := targetAt(p, steps, i+1+int(ins.Jt)), targetAt(p, steps, i+1+int(ins.Jf))
 		if opSrc(ins.Op) == srcX {
 			return jumpX(ins.Op, jt, jf)
 		}
@@ -66,6 +69,11 @@ func compileAt(p Program, s Semantics, steps []step, i int) step {
 		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 { return next(pkt, wl, x, x, f) }
 	}
 	return compileALU(ins.Op, k, s, next)
+}
+
+// isJumpK reports whether op is a conditional jump on a constant.
+func isJumpK(op uint16) bool {
+	return opClass(op) == classJMP && op != classJMP|jmpJA && opSrc(op) == srcK
 }
 
 // fail is the step of a load that can never succeed.
@@ -107,8 +115,8 @@ func compileLoad(p Program, s Semantics, steps []step, i int) step {
 	if end > math.MaxInt {
 		return fail
 	}
-	if j := p[i+1]; opClass(j.Op) == classJMP && j.Op != classJMP|jmpJA && opSrc(j.Op) == srcK {
-		return loadJump(n, int(k), j.Op, j.K, steps[i+2+int(j.Jt)], steps[i+2+int(j.Jf)])
+	if j := p[i+1]; isJumpK(j.Op) {
+		return loadJump(n, int(k), j.Op, j.K, targetAt(p, steps, i+2+int(j.Jt)), targetAt(p, steps, i+2+int(j.Jf)))
 	}
 	return loadAbs(n, int(k), next)
 }
@@ -204,6 +212,9 @@ func compileMSH(p Program, s Semantics, steps []step, i int) step {
 	// cannot reach the negative offsets.
 	if j := p[i+1]; j.Op == classLD|sizeH|modeIND && (s == Libpcap || j.K < 0x7fff0000) {
 		k2 := uint64(j.K)
+		if jj := p[i+2]; isJumpK(jj.Op) {
+			return mshLoadJump(kk, k2, jj.Op, jj.K, targetAt(p, steps, i+3+int(jj.Jt)), targetAt(p, steps, i+3+int(jj.Jf)))
+		}
 		after := steps[i+2]
 		return func(pkt []byte, wl, _, _ uint32, f *frame) uint32 {
 			if kk >= len(pkt) {

@@ -14,7 +14,7 @@ func raw(op uint16, jt, jf uint8, k uint32) bpf.RawInstruction {
 
 var (
 	insRetA = raw(classRET|retA, 0, 0, 0)
-	tax  = raw(classMISC|miscTAX, 0, 0, 0)
+	tax     = raw(classMISC|miscTAX, 0, 0, 0)
 )
 
 func ldA(k uint32) bpf.RawInstruction { return raw(classLD|modeIMM, 0, 0, k) }
@@ -271,7 +271,7 @@ func TestNetlinkAttr(t *testing.T) {
 
 func TestRunDoesNotAllocate(t *testing.T) {
 	progs := map[string]Program{
-		"plain": {raw(classLD|sizeH|modeABS, 0, 0, 12), raw(classJMP|jmpJEQ|srcK, 0, 1, 0x0800), raw(classRET, 0, 0, 1), raw(classRET, 0, 0, 0)},
+		"plain":   {raw(classLD|sizeH|modeABS, 0, 0, 12), raw(classJMP|jmpJEQ|srcK, 0, 1, 0x0800), raw(classRET, 0, 0, 1), raw(classRET, 0, 0, 0)},
 		"scratch": {ldA(1), raw(classST, 0, 0, 0), raw(classLD|modeMEM, 0, 0, 0), insRetA},
 	}
 	for name, p := range progs {
