@@ -22,7 +22,8 @@ var (
 // FormatError reports a damaged capture file and where the damage is.
 type FormatError struct {
 	// Packet is the 1-based number of the packet being read, as tcpdump
-	// counts; 0 while reading the file header.
+	// counts; 0 while reading the file header (for pcapng, the blocks up
+	// to the first Interface Description Block).
 	Packet int
 	// Offset is the byte offset in the file of the record or block that
 	// could not be read.
@@ -48,10 +49,16 @@ type TruncatedError struct {
 	What string
 	// Want is the number of bytes needed, Got the number there were.
 	Want, Got int64
+
+	pcapng bool // libpcap words pcapng truncation differently
 }
 
 func (e *TruncatedError) Error() string {
-	return fmt.Sprintf("truncated dump file; tried to read %d %s, only got %d", e.Want, e.What, e.Got)
+	file := "dump file"
+	if e.pcapng {
+		file = "pcapng dump file"
+	}
+	return fmt.Sprintf("truncated %s; tried to read %d %s, only got %d", file, e.Want, e.What, e.Got)
 }
 
 // Unwrap returns io.ErrUnexpectedEOF.

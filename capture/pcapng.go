@@ -49,39 +49,47 @@ type pcapngFile struct {
 }
 
 // openPcapng reads the first Section Header Block and the blocks up to the
-// first Interface Description Block.
-func openPcapng(in *input, ifaces *[]Interface) (*pcapngFile, error) {
+// first Interface Description Block. On error it returns the offset of the
+// block at fault.
+func openPcapng(in *input, ifaces *[]Interface) (*pcapngFile, int64, error) {
 	h, err := in.peek(blockHeaderLen + 4)
 	if len(h) < blockHeaderLen+4 {
-		return nil, shortRead(err, "file header bytes", blockHeaderLen+4, int64(len(h)))
+		return nil, 0, shortRead(err, "file header bytes", blockHeaderLen+4, int64(len(h)))
 	}
 	if !isByteOrderMagic(h[8:]) {
-		return nil, ErrUnknownFormat
+		return nil, 0, ErrUnknownFormat
 	}
 	ng := &pcapngFile{maxBlockLen: initialMaxBlock}
 	ng.order.big = binary.BigEndian.Uint32(h[8:]) == byteOrderMagic
 	if n := ng.order.u32(h[4:]); n < blockHeaderLen+shbBodyLen+blockTrailerLen || n > maxFirstSHBLen {
-		return nil, malformed("Section Header Block in pcapng dump file has invalid length %d < %d < %d",
+		return nil, 0, malformed("Section Header Block in pcapng dump file has invalid length %d < _%d_ < %d (BT_SHB_INSANE_MAX)",
 			blockHeaderLen+shbBodyLen+blockTrailerLen, n, maxFirstSHBLen)
 	}
 	for len(*ifaces) == 0 {
+		offset := in.offset
 		typ, body, err := ng.readBlock(in)
-		if err == io.EOF {
-			return nil, malformed("the capture file has no Interface Description Blocks")
+		switch {
+		case err == io.EOF:
+			return nil, offset, malformed("the capture file has no Interface Description Blocks")
+		case err != nil:
+			return nil, offset, err
+		case typ == blockTypeEPB || typ == blockTypeSPB || typ == blockTypePB:
+			return nil, offset, malformed("the capture file has a packet block before any Interface Description Blocks")
 		}
-		if err != nil {
-			return nil, err
-		}
-		switch typ {
-		case blockTypeEPB, blockTypeSPB, blockTypePB:
-			return nil, malformed("the capture file has a packet block before any Interface Description Blocks")
-		default:
-			if err := ng.control(typ, body, ifaces); err != nil {
-				return nil, err
-			}
+		if err := ng.control(typ, body, ifaces); err != nil {
+			return nil, offset, err
 		}
 	}
-	return ng, nil
+	return ng, 0, nil
+}
+
+// ngShortRead returns the error for a short read inside a block.
+func ngShortRead(err error, want, got int) error {
+	err = shortRead(err, "bytes", int64(want), int64(got))
+	if t, ok := err.(*TruncatedError); ok {
+		t.pcapng = true
+	}
+	return err
 }
 
 func isByteOrderMagic(b []byte) bool {
@@ -97,13 +105,13 @@ func (ng *pcapngFile) readBlock(in *input) (uint32, []byte, error) {
 		if len(h) == 0 && err == io.EOF {
 			return 0, nil, io.EOF
 		}
-		return 0, nil, shortRead(err, "bytes", blockHeaderLen, int64(len(h)))
+		return 0, nil, ngShortRead(err, blockHeaderLen, len(h))
 	}
 	order := ng.order
 	if binary.LittleEndian.Uint32(h) == blockTypeSHB {
 		h, err = in.peek(blockHeaderLen + 4)
 		if len(h) < blockHeaderLen+4 {
-			return 0, nil, shortRead(err, "bytes", blockHeaderLen+4, int64(len(h)))
+			return 0, nil, ngShortRead(err, 4, len(h)-blockHeaderLen)
 		}
 		if !isByteOrderMagic(h[8:]) {
 			return 0, nil, malformed("the file has a section with a bad byte order magic field")
@@ -121,7 +129,8 @@ func (ng *pcapngFile) readBlock(in *input) (uint32, []byte, error) {
 	}
 	b, err := in.peek(int(total))
 	if len(b) < int(total) {
-		return 0, nil, shortRead(err, "bytes", int64(total), int64(len(b)))
+		// libpcap reads the header, then the rest.
+		return 0, nil, ngShortRead(err, int(total)-blockHeaderLen, len(b)-blockHeaderLen)
 	}
 	if order.u32(b[total-blockTrailerLen:]) != total {
 		return 0, nil, malformed("block total length in header and trailer don't match")
@@ -214,7 +223,7 @@ func (ng *pcapngFile) interfaceDescription(body []byte) (Interface, clock, error
 			sawResolution = true
 			iface.TSResolution = TSResolution(value[0])
 			if _, err := iface.TSResolution.TicksPerSecond(); err != nil {
-				return Interface{}, clock{}, malformed("Interface Description Block if_tsresol option: %v", err)
+				return Interface{}, clock{}, malformed("Interface Description Block if_tsresol option resolution %s is too high", iface.TSResolution.exponent())
 			}
 		case optIfTSOffset:
 			if n != 8 {

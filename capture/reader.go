@@ -80,32 +80,35 @@ const (
 )
 
 func (r *Reader) open() error {
+	var offset int64 // of the block at fault, for pcapng
 	magic, err := r.in.peek(4)
 	if len(magic) < 4 {
-		return r.headerError(err, &TruncatedError{What: "file header bytes", Want: 4, Got: int64(len(magic))})
+		return headerError(0, shortRead(err, "file header bytes", 4, int64(len(magic))))
 	}
 	le, be := binary.LittleEndian.Uint32(magic), binary.BigEndian.Uint32(magic)
 	switch {
 	case le == blockTypeSHB:
-		r.ng, err = openPcapng(r.in, &r.ifaces)
+		r.ng, offset, err = openPcapng(r.in, &r.ifaces)
 	case isPcapMagic(le) || isPcapMagic(be):
 		r.pcap, err = openPcap(r.in, &r.ifaces)
 	default:
 		err = ErrUnknownFormat
 	}
 	if err != nil {
-		return &FormatError{Offset: r.in.offset, Err: err}
+		return headerError(offset, err)
 	}
 	return nil
 }
 
-// headerError turns a short read of the file header into the error to
-// report: a read error as is, the end of the input as a FormatError.
-func (r *Reader) headerError(readErr, truncated error) error {
-	if readErr != nil && readErr != io.EOF {
-		return fmt.Errorf("read file header: %w", readErr)
+// headerError adds the offset to an error met while reading the file
+// header; read errors other than the end of input stay errors of the
+// reader rather than of the file.
+func headerError(offset int64, err error) error {
+	var readErr *readError
+	if errors.As(err, &readErr) {
+		return fmt.Errorf("read file header: %w", readErr.err)
 	}
-	return &FormatError{Offset: r.in.offset, Err: truncated}
+	return &FormatError{Offset: offset, Err: err}
 }
 
 func isPcapMagic(m uint32) bool {

@@ -94,56 +94,98 @@ func TestTcpdump(t *testing.T) {
 // tcpdumpDigest runs tcpdump -r FILE -w - without and with --nano.
 func tcpdumpDigest(t *testing.T, tcpdump, file string) string {
 	t.Helper()
-	run := func(args ...string) []byte {
-		cmd := exec.Command(tcpdump, append([]string{"-r", file, "-w", "-"}, args...)...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("%v: %v: %s", cmd, err, stderr.Bytes())
-		}
-		return out
+	micro, _ := runTcpdump(t, tcpdump, file)
+	nano, errMsg := runTcpdump(t, tcpdump, file, "--nano")
+	return digest(micro, nano, parseTcpdumpPcap(t, nano), errMsg)
+}
+
+// runTcpdump runs tcpdump -r file -w - and returns what it wrote and the
+// libpcap error it reported, if any.
+func runTcpdump(t *testing.T, tcpdump, file string, args ...string) ([]byte, string) {
+	t.Helper()
+	cmd := exec.Command(tcpdump, append([]string{"-r", file, "-w", "-"}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("%v: %v", cmd, err)
 	}
-	micro, nano := run(), run("--nano")
-	return digest(micro, nano, parseTcpdumpPcap(t, nano))
+	for line := range strings.Lines(stderr.String()) {
+		if msg, ok := strings.CutPrefix(strings.TrimSpace(line), "tcpdump: "); ok {
+			return out, strings.TrimPrefix(msg, "pcap_loop: ")
+		}
+	}
+	if err != nil {
+		t.Fatalf("%v: %v: %s", cmd, err, stderr.Bytes())
+	}
+	return out, ""
 }
 
 // ourDigest reads file with a Reader and writes it as tcpdump would.
 func ourDigest(t *testing.T, file string) string {
 	t.Helper()
-	write := func(nano bool) ([]byte, []packet) {
-		r, err := OpenFile(file)
+	f, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	micro, nano := readAndWrite(t, f, false), readAndWrite(t, f, true)
+	return digest(micro.out, nano.out, nano.pkts, libpcapMessage(nano.err))
+}
+
+// readResult is what readAndWrite read and wrote.
+type readResult struct {
+	out    []byte   // the pcap file written
+	pkts   []packet // the packets read
+	err    error    // the error that ended reading, if any
+	atOpen bool     // whether NewReader failed
+}
+
+// readAndWrite reads a capture and writes it with its PcapHeader, stopping
+// at the first error.
+func readAndWrite(t *testing.T, file []byte, nano bool) readResult {
+	t.Helper()
+	r, err := NewReader(bytes.NewReader(file))
+	if err != nil {
+		return readResult{err: err, atOpen: true}
+	}
+	var res readResult
+	var out bytes.Buffer
+	w, err := NewPcapWriterHeader(&out, r.PcapHeader(nano))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		data, ci, err := r.ReadPacketData()
 		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		var out bytes.Buffer
-		w, err := NewPcapWriterHeader(&out, r.PcapHeader(nano))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var pkts []packet
-		for {
-			data, ci, err := r.ReadPacketData()
-			if err == io.EOF {
-				break
+			if err != io.EOF {
+				res.err = err
 			}
-			if err != nil {
-				t.Fatalf("after %d packets: %v", len(pkts), err)
-			}
-			pkts = append(pkts, packet{ci.Timestamp.Unix(), ci.Timestamp.Nanosecond(), ci.CaptureLength, ci.Length, data})
-			if err := w.WritePacket(ci, data); err != nil {
+			if err := w.Flush(); err != nil {
 				t.Fatal(err)
 			}
+			res.out = out.Bytes()
+			return res
 		}
-		if err := w.Flush(); err != nil {
+		res.pkts = append(res.pkts, packet{ci.Timestamp.Unix(), ci.Timestamp.Nanosecond(), ci.CaptureLength, ci.Length, data})
+		if err := w.WritePacket(ci, data); err != nil {
 			t.Fatal(err)
 		}
-		return out.Bytes(), pkts
 	}
-	micro, _ := write(false)
-	nano, pkts := write(true)
-	return digest(micro, nano, pkts)
+}
+
+// libpcapMessage returns the part of a Reader error that corresponds to
+// libpcap's message, or "" for nil.
+func libpcapMessage(err error) string {
+	var ferr *FormatError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &ferr):
+		return ferr.Err.Error()
+	default:
+		return err.Error()
+	}
 }
 
 type packet struct {
@@ -153,7 +195,7 @@ type packet struct {
 	data            []byte
 }
 
-func digest(micro, nano []byte, pkts []packet) string {
+func digest(micro, nano []byte, pkts []packet, errMsg string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "write-us %x\n", sha256.Sum256(micro))
 	fmt.Fprintf(&b, "write-ns %x\n", sha256.Sum256(nano))
@@ -161,6 +203,9 @@ func digest(micro, nano []byte, pkts []packet) string {
 	for i, p := range pkts {
 		sum := sha256.Sum256(p.data)
 		fmt.Fprintf(&b, "packet %d %d.%09d %d %d %s\n", i+1, p.sec, p.nsec, p.capLen, p.origLen, hex.EncodeToString(sum[:8]))
+	}
+	if errMsg != "" {
+		fmt.Fprintf(&b, "error %s\n", errMsg)
 	}
 	return b.String()
 }
@@ -170,6 +215,9 @@ func digest(micro, nano []byte, pkts []packet) string {
 func parseTcpdumpPcap(t *testing.T, b []byte) []packet {
 	t.Helper()
 	ne := binary.NativeEndian
+	if len(b) == 0 {
+		return nil // tcpdump could not open the input
+	}
 	if len(b) < 24 || ne.Uint32(b) != 0xa1b23c4d {
 		t.Fatalf("tcpdump output is not a native nanosecond pcap file: % x", b[:min(len(b), 24)])
 	}

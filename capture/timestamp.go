@@ -44,11 +44,14 @@ func (r TSResolution) TicksPerSecond() (uint64, error) {
 }
 
 // String returns the resolution as a unit, such as "10^-9 s" or "2^-20 s".
-func (r TSResolution) String() string {
+func (r TSResolution) String() string { return r.exponent() + " s" }
+
+// exponent returns the resolution as a power, "10^-9" or "2^-20".
+func (r TSResolution) exponent() string {
 	if r&0x80 != 0 {
-		return fmt.Sprintf("2^-%d s", r&0x7f)
+		return fmt.Sprintf("2^-%d", r&0x7f)
 	}
-	return fmt.Sprintf("10^-%d s", r)
+	return fmt.Sprintf("10^-%d", r)
 }
 
 // finerThanMicroseconds reports whether a resolution of tps ticks per second
