@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -145,25 +146,28 @@ func readExpressionList(t *testing.T) []tcpdumpCase {
 }
 
 // runTcpdump prints c's filter in every format with the tcpdump at path.
-func runTcpdump(t *testing.T, path string, c tcpdumpCase) listing {
-	t.Helper()
+func runTcpdump(path string, c tcpdumpCase) (listing, error) {
 	l := listing{name: c.line, text: map[cbpf.Format]string{}}
-	for _, f := range formats {
+	// -ddd first: when the filter does not compile, fail after one run.
+	for _, f := range []cbpf.Format{cbpf.Decimal, cbpf.Text, cbpf.CArray} {
 		args := append(append([]string{}, c.options...), f.String(), c.expr)
-		l.text[f] = runOracle(t, exec.Command(path, args...))
+		out, err := runOracle(exec.Command(path, args...))
+		if err != nil {
+			return listing{}, err
+		}
+		l.text[f] = out
 	}
-	return l
+	return l, nil
 }
 
-func runOracle(t *testing.T, cmd *exec.Cmd) string {
-	t.Helper()
+func runOracle(cmd *exec.Cmd) (string, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("%v: %v: %s", cmd, err, stderr.Bytes())
+		return "", fmt.Errorf("%v: %w: %s", cmd, err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	return string(out)
+	return string(out), nil
 }
 
 // buildDumpOracle compiles bpf_dump_oracle.c against the system libpcap.
@@ -188,7 +192,11 @@ func runDumpOracle(t *testing.T, oracle, name string, p cbpf.Program) listing {
 	for _, f := range formats {
 		cmd := exec.Command(oracle, f.String())
 		cmd.Stdin = strings.NewReader(p.Format(cbpf.Decimal))
-		l.text[f] = runOracle(t, cmd)
+		out, err := runOracle(cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.text[f] = out
 	}
 	return l
 }
@@ -212,7 +220,11 @@ func TestFormatExpressions(t *testing.T) {
 	tcpdump, err := exec.LookPath("tcpdump")
 	if err == nil {
 		for _, c := range readExpressionList(t) {
-			fresh = append(fresh, runTcpdump(t, tcpdump, c))
+			l, err := runTcpdump(tcpdump, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh = append(fresh, l)
 		}
 	}
 	switch {
@@ -227,6 +239,66 @@ func TestFormatExpressions(t *testing.T) {
 	}
 	for _, l := range readListings(t, expressionListing) {
 		t.Run(l.name, func(t *testing.T) { checkListing(t, l) })
+	}
+}
+
+// libpcapCorpus lists libpcap's own filter tests: (DLT, expression) rows,
+// an expression continuing on rows with an empty DLT.
+const libpcapCorpus = "../../shared/pcaps/libpcap-filter-tests/accept_exprs.tsv"
+
+// TestFormatLibpcapCorpus compares Format with tcpdump over every
+// expression of libpcap's test suite that libpcap 1.10.3 compiles. It runs
+// tcpdump thousands of times, so it is left out of -short runs.
+func TestFormatLibpcapCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: not running tcpdump over the libpcap corpus")
+	}
+	tcpdump, err := exec.LookPath("tcpdump")
+	if err != nil {
+		t.Skipf("no tcpdump: %v", err)
+	}
+	data, err := os.ReadFile(libpcapCorpus)
+	if err != nil {
+		t.Skipf("no libpcap corpus: %v", err)
+	}
+	var cases []tcpdumpCase
+	for i, row := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")[1:] {
+		dlt, expr, _ := strings.Cut(row, "\t")
+		if dlt == "" && len(cases) > 0 {
+			cases[len(cases)-1].expr += "\n" + expr
+			continue
+		}
+		cases = append(cases, tcpdumpCase{line: fmt.Sprintf("row %d: -y %s %s", i+2, dlt, expr), options: []string{"-y", dlt}, expr: expr})
+	}
+	// tcpdump mostly waits on exec, so a few run at once.
+	listings := make([]listing, len(cases))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 4 {
+		wg.Go(func() {
+			for i := range next {
+				// An error leaves the listing empty: names that need
+				// libpcap's test fixtures, syntax newer than 1.10.3.
+				listings[i], _ = runTcpdump(tcpdump, cases[i])
+			}
+		})
+	}
+	for i := range cases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	compiled := 0
+	for _, l := range listings {
+		if l.text == nil {
+			continue
+		}
+		compiled++
+		t.Run(l.name, func(t *testing.T) { checkListing(t, l) })
+	}
+	t.Logf("%d of %d corpus expressions compile with this tcpdump", compiled, len(cases))
+	if compiled < len(cases)/2 {
+		t.Errorf("only %d of %d corpus expressions compiled: is the tcpdump at %s libpcap 1.10 or later?", compiled, len(cases), tcpdump)
 	}
 }
 
