@@ -24,6 +24,7 @@ type ParseError struct {
 	Err  error // what is wrong; may wrap one of the Err* values of this package
 }
 
+// Error returns "line N: reason", or the reason alone when Line is 0.
 func (e *ParseError) Error() string {
 	if e.Line == 0 {
 		return e.Err.Error()
@@ -44,8 +45,8 @@ func Parse(text string) (Program, error) {
 
 // ParseFormat reads a program in format f. In every format blank lines and
 // lines starting with "#" or "//" are ignored, and a program must have 1 to
-// [MaxInstructions] instructions. Errors are [*ParseError] values naming
-// the line.
+// [MaxInstructions] instructions. Errors in the text are [*ParseError]
+// values naming the line.
 //
 //   - Text reads tcpdump -d listings: the "(NNN)" prefix is optional but
 //     must count up from 0 when present, jump targets are absolute
