@@ -17,7 +17,7 @@ type fileFormat int
 const (
 	pcapMicro fileFormat = iota // classic pcap, magic a1b2c3d4
 	pcapNano                    // classic pcap, magic a1b23c4d
-	pcapNG                      // pcapng, one interface per entry of capture.links
+	pcapNG                      // pcapng, one interface per entry of capture.ifaces
 )
 
 // defaultSnaplen is what tcpdump uses when no -s is given.
@@ -41,13 +41,18 @@ type packet struct {
 	iface int
 }
 
+// iface is one capturing interface: its link type and snap length.
+type iface struct {
+	link    layers.LinkType
+	snaplen uint32
+}
+
 // capture is one output file under construction. Packets are appended with
 // add; the first build error is kept in err and stops further appends, so
 // capture functions read as a flat list of packets.
 type capture struct {
 	file    string
-	links   []layers.LinkType // one per interface; classic pcap has exactly one
-	snaplen uint32
+	ifaces  []iface // classic pcap has exactly one
 	format  fileFormat
 	covers  string
 	packets []packet
@@ -58,12 +63,11 @@ type capture struct {
 // newCapture starts a classic microsecond pcap with the default snap length.
 func newCapture(file string, link layers.LinkType, covers string) *capture {
 	return &capture{
-		file:    file,
-		links:   []layers.LinkType{link},
-		snaplen: defaultSnaplen,
-		format:  pcapMicro,
-		covers:  covers,
-		ipID:    0x1c46,
+		file:   file,
+		ifaces: []iface{{link, defaultSnaplen}},
+		format: pcapMicro,
+		covers: covers,
+		ipID:   0x1c46,
 	}
 }
 
@@ -100,12 +104,13 @@ func (c *capture) timestamp(i int) time.Time {
 	return baseTime.Add(time.Duration(i) * gap)
 }
 
-// captureInfo describes packet i as captured with c's snap length.
+// captureInfo describes packet i as captured with its interface's snap
+// length.
 func (c *capture) captureInfo(i int) (gopacket.CaptureInfo, []byte) {
 	p := c.packets[i]
 	data := p.data
-	if uint32(len(data)) > c.snaplen {
-		data = data[:c.snaplen]
+	if snaplen := c.ifaces[p.iface].snaplen; uint32(len(data)) > snaplen {
+		data = data[:snaplen]
 	}
 	return gopacket.CaptureInfo{
 		Timestamp:      c.timestamp(i),
@@ -139,17 +144,17 @@ func (c *capture) encode() ([]byte, error) {
 }
 
 func (c *capture) writePcap(w *pcapgo.Writer) error {
-	if len(c.links) != 1 {
-		return fmt.Errorf("classic pcap needs exactly one link type, have %d", len(c.links))
+	if len(c.ifaces) != 1 {
+		return fmt.Errorf("classic pcap needs exactly one interface, have %d", len(c.ifaces))
 	}
-	if err := w.WriteFileHeader(c.snaplen, c.links[0]); err != nil {
+	if err := w.WriteFileHeader(c.ifaces[0].snaplen, c.ifaces[0].link); err != nil {
 		return err
 	}
 	for i := range c.packets {
-		ci, data := c.captureInfo(i)
-		if ci.InterfaceIndex != 0 {
-			return fmt.Errorf("packet %d: interface %d in a classic pcap", i+1, ci.InterfaceIndex)
+		if c.packets[i].iface != 0 {
+			return fmt.Errorf("packet %d: interface %d in a classic pcap", i+1, c.packets[i].iface)
 		}
+		ci, data := c.captureInfo(i)
 		if err := w.WritePacket(ci, data); err != nil {
 			return err
 		}
@@ -165,31 +170,46 @@ var pcapngSection = pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{
 	Application: "gotcpdump pcapgen",
 }}
 
+// writePcapng writes each interface description block just before the
+// first packet on that interface, as a capture started on one interface and
+// joined by another would, so readers meet an IDB after packets.
 func (c *capture) writePcapng(out io.Writer) error {
-	var w *pcapgo.NgWriter
-	for i, link := range c.links {
-		intf := pcapgo.NgInterface{
+	describe := func(i int) pcapgo.NgInterface {
+		return pcapgo.NgInterface{
 			Name:                fmt.Sprintf("if%d", i),
 			OS:                  pcapngSection.SectionInfo.OS,
-			LinkType:            link,
-			SnapLength:          c.snaplen,
+			LinkType:            c.ifaces[i].link,
+			SnapLength:          c.ifaces[i].snaplen,
 			TimestampResolution: 9,
 		}
-		var err error
-		if i == 0 {
-			w, err = pcapgo.NewNgWriterInterface(out, intf, pcapngSection)
-		} else {
-			_, err = w.AddInterface(intf)
+	}
+	w, err := pcapgo.NewNgWriterInterface(out, describe(0), pcapngSection)
+	if err != nil {
+		return err
+	}
+	described := 1
+	describeUpTo := func(n int) error {
+		for ; described < n; described++ {
+			if _, err := w.AddInterface(describe(described)); err != nil {
+				return err
+			}
 		}
-		if err != nil {
-			return err
-		}
+		return nil
 	}
 	for i := range c.packets {
+		if c.packets[i].iface >= len(c.ifaces) {
+			return fmt.Errorf("packet %d: interface %d of %d", i+1, c.packets[i].iface, len(c.ifaces))
+		}
+		if err := describeUpTo(c.packets[i].iface + 1); err != nil {
+			return err
+		}
 		ci, data := c.captureInfo(i)
 		if err := w.WritePacket(ci, data); err != nil {
 			return err
 		}
+	}
+	if err := describeUpTo(len(c.ifaces)); err != nil {
+		return err
 	}
 	return w.Flush()
 }
@@ -209,11 +229,11 @@ var linkNames = map[layers.LinkType]string{
 // linkDescription names c's link types with their numbers, e.g. "EN10MB(1)".
 func (c *capture) linkDescription() string {
 	var b bytes.Buffer
-	for i, link := range c.links {
+	for i, intf := range c.ifaces {
 		if i > 0 {
 			b.WriteByte('+')
 		}
-		fmt.Fprintf(&b, "%s(%d)", linkNames[link], link)
+		fmt.Fprintf(&b, "%s(%d)", linkNames[intf.link], intf.link)
 	}
 	return b.String()
 }
@@ -229,4 +249,15 @@ func (c *capture) embed(ls ...gopacket.SerializableLayer) gopacket.Payload {
 		c.err = fmt.Errorf("build embedded packet in packet %d of %s: %w", len(c.packets)+1, c.file, err)
 	}
 	return data
+}
+
+// singleLinkType reports whether all of c's interfaces share one link type,
+// which libpcap requires of a pcapng file.
+func (c *capture) singleLinkType() bool {
+	for _, intf := range c.ifaces {
+		if intf.link != c.ifaces[0].link {
+			return false
+		}
+	}
+	return true
 }

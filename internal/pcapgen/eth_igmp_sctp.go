@@ -25,7 +25,7 @@ func (c *capture) igmpPacket(src, dst endpoint, m *igmp) {
 // ethIGMP covers IGMP versions 1 to 3 over Ethernet.
 func ethIGMP() *capture {
 	c := newCapture("eth-ipv4-igmp.pcap", layers.LinkTypeEthernet,
-		"IGMP: general query to 224.0.0.1, v1/v2 reports, v2 leave to 224.0.0.2, v3 report to 224.0.0.22 with include/exclude records; router alert option (IHL 6), TTL 1")
+		"IGMP: general query to 224.0.0.1, v1/v2 reports, v2 leave to 224.0.0.2, v3 report to 224.0.0.22 with include/exclude records, group-specific query; router alert option (IHL 6), TTL 1; UDP to 239.1.2.3 between a join and a leave")
 
 	c.igmpPacket(gateway, multicastTo("224.0.0.1"), &igmp{msgType: igmpQuery, maxResp: 100, group: net.IPv4zero})
 	c.igmpPacket(laptop, multicastTo("239.255.255.250"), &igmp{msgType: igmpV2Report, group: mustIP("239.255.255.250")})
@@ -36,6 +36,12 @@ func ethIGMP() *capture {
 		{recordType: 1, group: mustIP("232.1.1.1"), sources: []net.IP{mustIP("198.51.100.23"), mustIP("203.0.113.7")}},
 	}})
 	c.igmpPacket(gateway, multicastTo("224.0.0.1"), &igmp{msgType: igmpQuery, maxResp: 10, group: mustIP("239.255.255.250")})
+	// A receiver joins a media stream, gets two datagrams, and leaves.
+	stream := multicastTo("239.1.2.3")
+	c.igmpPacket(printer, stream, &igmp{msgType: igmpV2Report, group: stream.ip})
+	c.udp(ether, endpoint{gatewayMAC, server.ip}, stream, 5004, 5004, gopacket.Payload(pattern(172, 0x80)))
+	c.udp(ether, endpoint{gatewayMAC, server.ip}, stream, 5004, 5004, gopacket.Payload(pattern(172, 0x81)))
+	c.igmpPacket(printer, multicastTo("224.0.0.2"), &igmp{msgType: igmpV2Leave, group: stream.ip})
 	return c
 }
 

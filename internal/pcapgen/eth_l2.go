@@ -20,20 +20,20 @@ const (
 // ethernetTypeRARP is missing from gopacket's EthernetType constants.
 const ethernetTypeRARP layers.EthernetType = 0x8035
 
-// arp adds an Ethernet ARP or RARP packet (et says which) with the given
-// operation, sender and target.
-func (c *capture) arp(et layers.EthernetType, op uint16, ethDst net.HardwareAddr, sender, target endpoint) {
+// arp adds an ARP or RARP packet (et says which) over fr with the given
+// operation, link-layer destination, sender and target.
+func (c *capture) arp(fr framer, et layers.EthernetType, op uint16, ethDst net.HardwareAddr, sender, target endpoint) {
 	targetMAC := target.mac
 	if op == arpRequest {
 		targetMAC = make(net.HardwareAddr, 6)
 	}
-	c.add(&layers.Ethernet{SrcMAC: sender.mac, DstMAC: ethDst, EthernetType: et},
+	c.add(append(fr(sender, endpoint{mac: ethDst}, et),
 		&layers.ARP{
 			AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4,
 			HwAddressSize: 6, ProtAddressSize: 4, Operation: op,
 			SourceHwAddress: sender.mac, SourceProtAddress: sender.ip,
 			DstHwAddress: targetMAC, DstProtAddress: target.ip,
-		})
+		})...)
 }
 
 // ethL2 covers Ethernet traffic other than IP: ARP and RARP, 802.3 frames
@@ -43,16 +43,16 @@ func ethL2() *capture {
 	c := newCapture("eth-arp-l2.pcap", layers.LinkTypeEthernet,
 		"ARP request/reply for 10.0.0.1 and 192.168.1.1, gratuitous ARP, RARP request/reply, 802.3 length frames with LLC (STP BPDU to 01:80:c2:00:00:00) and SNAP (OUI 00:00:0c, type 0x2000), LLDP, EAPOL-Start, EtherType 0x88b5")
 
-	c.arp(layers.EthernetTypeARP, arpRequest, broadcastMAC, desktop, router)
-	c.arp(layers.EthernetTypeARP, arpReply, desktopMAC, router, desktop)
-	c.arp(layers.EthernetTypeARP, arpRequest, broadcastMAC, laptop, gateway)
-	c.arp(layers.EthernetTypeARP, arpReply, laptopMAC, gateway, laptop)
-	c.arp(layers.EthernetTypeARP, arpRequest, broadcastMAC, server, server)
-	c.arp(layers.EthernetTypeARP, arpReply, broadcastMAC, printer, printer)
+	c.arp(ether, layers.EthernetTypeARP, arpRequest, broadcastMAC, desktop, router)
+	c.arp(ether, layers.EthernetTypeARP, arpReply, desktopMAC, router, desktop)
+	c.arp(ether, layers.EthernetTypeARP, arpRequest, broadcastMAC, laptop, gateway)
+	c.arp(ether, layers.EthernetTypeARP, arpReply, laptopMAC, gateway, laptop)
+	c.arp(ether, layers.EthernetTypeARP, arpRequest, broadcastMAC, server, server)
+	c.arp(ether, layers.EthernetTypeARP, arpReply, broadcastMAC, printer, printer)
 	// A diskless client asks for its own address.
 	diskless := endpoint{mustMAC("00:00:0c:07:ac:01"), net.IPv4zero.To4()}
-	c.arp(ethernetTypeRARP, rarpRequest, broadcastMAC, diskless, diskless)
-	c.arp(ethernetTypeRARP, rarpReply, diskless.mac, server, endpoint{diskless.mac, mustIP("10.0.0.77")})
+	c.arp(ether, ethernetTypeRARP, rarpRequest, broadcastMAC, diskless, diskless)
+	c.arp(ether, ethernetTypeRARP, rarpReply, diskless.mac, server, endpoint{diskless.mac, mustIP("10.0.0.77")})
 
 	bridge := layers.STPSwitchID{Priority: 32768, SysID: 1, HwAddr: bridgeMAC}
 	c.add(&layers.Ethernet{SrcMAC: bridgeMAC, DstMAC: mustMAC(stpMulticastGroup), EthernetType: layers.EthernetTypeLLC},
