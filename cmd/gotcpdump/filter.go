@@ -1,0 +1,112 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/net/bpf"
+
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/internal/linktype"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// errNoCompiler is returned for filter expressions, which this version
+// cannot compile yet.
+var errNoCompiler = errors.New("filter expressions are not supported in this version: " +
+	"pass a compiled program with --program FILE (e.g. the output of tcpdump -ddd EXPRESSION)")
+
+// expression returns the filter expression: the contents of the -F file
+// with comments blanked out, as tcpdump reads it, or the words of the
+// command line joined by spaces.
+func (o *options) expressionText() (string, error) {
+	if o.filterFile == "" {
+		return strings.Join(o.expression, " "), nil
+	}
+	b, err := os.ReadFile(o.filterFile)
+	if err != nil {
+		return "", fmt.Errorf("can't open %w", err)
+	}
+	lines := strings.Split(string(b), "\n")
+	for i, l := range lines {
+		if c := strings.IndexByte(l, '#'); c >= 0 {
+			lines[i] = l[:c]
+		}
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// filterProgram returns the program to filter with for the given link type
+// and snapshot length, or nil when every packet passes.
+func (o *options) filterProgram(lt layers.LinkType, snapLen uint32) (cbpf.Program, error) {
+	expr, err := o.expressionText()
+	if err != nil {
+		return nil, err
+	}
+	blank := strings.TrimSpace(expr) == ""
+	if o.programFile != "" {
+		if !blank {
+			return nil, errors.New("--program and a filter expression cannot be used together")
+		}
+		text, err := os.ReadFile(o.programFile)
+		if err != nil {
+			return nil, fmt.Errorf("can't open %w", err)
+		}
+		p, err := cbpf.Parse(string(text))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", o.programFile, err)
+		}
+		return p, nil
+	}
+	if blank {
+		return nil, nil
+	}
+	return nil, errNoCompiler
+}
+
+// acceptAll is the program libpcap compiles an empty expression to.
+func acceptAll(snapLen uint32) cbpf.Program {
+	return cbpf.Program{bpf.RawInstruction{Op: 0x06, K: snapLen}}
+}
+
+// dumpProgram prints the filter program in the -d, -dd or -ddd format, for
+// the link type of the -r file, of -y, or Ethernet.
+func dumpProgram(o *options, stdin io.Reader, stdout io.Writer, stderr io.Writer) error {
+	lt, snapLen := layers.LinkTypeEthernet, uint32(o.snapLen)
+	switch {
+	case o.readFile != "":
+		r, err := openCapture(o.readFile, stdin, stderr)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		lt, snapLen = r.LinkType(), r.SnapLen()
+	case o.linkType != "":
+		var ok bool
+		if lt, ok = linktype.Parse(o.linkType); !ok {
+			return fmt.Errorf("invalid data link type %s", o.linkType)
+		}
+	default:
+		fmt.Fprintln(stderr, "Warning: assuming Ethernet")
+	}
+	p, err := o.filterProgram(lt, snapLen)
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		p = acceptAll(snapLen)
+	}
+	format := cbpf.Text
+	switch {
+	case o.dump == 2:
+		format = cbpf.CArray
+	case o.dump > 2:
+		format = cbpf.Decimal
+	}
+	_, err = io.WriteString(stdout, p.Format(format))
+	return err
+}

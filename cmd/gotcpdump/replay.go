@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/gotcpdump/gotcpdump/capture"
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/cmd/gotcpdump/internal/printer"
+	"github.com/gotcpdump/gotcpdump/internal/linktype"
+)
+
+// openCapture opens the -r file ("-" is stdin) and reports it on stderr as
+// tcpdump does.
+func openCapture(path string, stdin io.Reader, stderr io.Writer) (*capture.Reader, error) {
+	var r *capture.Reader
+	var err error
+	if path == "-" {
+		r, err = capture.NewReader(stdin)
+	} else {
+		r, err = capture.OpenFile(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "reading from file %s, link-type %s, snapshot length %d\n", path, linkTypeText(r.LinkType()), r.SnapLen())
+	return r, nil
+}
+
+// linkTypeText is how tcpdump names a link type: "EN10MB (Ethernet)", or
+// the number when libpcap has no name for it.
+func linkTypeText(lt layers.LinkType) string {
+	if name, descr, ok := linktype.Name(lt); ok {
+		return fmt.Sprintf("%s (%s)", name, descr)
+	}
+	return fmt.Sprint(uint16(lt))
+}
+
+// replay reads the -r file and prints, writes or counts the packets that
+// pass the filter.
+func replay(o *options, stdin io.Reader, stdout *bufio.Writer, stderr io.Writer) error {
+	r, err := openCapture(o.readFile, stdin, stderr)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	prog, err := o.filterProgram(r.LinkType(), r.SnapLen())
+	if err != nil {
+		return err
+	}
+	var vm *cbpf.VM
+	if prog != nil {
+		if vm, err = cbpf.NewVM(prog, cbpf.Libpcap); err != nil {
+			return err
+		}
+	}
+	var sink *capture.PcapWriter
+	var sinkOut *bufio.Writer
+	if o.writeFile != "" {
+		w := io.Writer(stdout)
+		if o.writeFile != "-" {
+			f, err := os.Create(o.writeFile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			sinkOut = bufio.NewWriterSize(f, 256<<10)
+			w = sinkOut
+		}
+		if sink, err = capture.NewPcapWriterHeader(w, r.PcapHeader(o.nano)); err != nil {
+			return err
+		}
+	}
+	var pr *printer.Printer
+	if !o.countOnly && (o.writeFile == "" || o.printToo) {
+		pr = printer.New(stdout, o.printerOptions())
+	}
+
+	n, readErr := 0, error(nil)
+	for o.count == 0 || n < o.count {
+		data, ci, err := r.ZeroCopyReadPacketData()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			readErr = err
+			break
+		}
+		if vm != nil && vm.Run(data, ci.Length) == 0 {
+			continue
+		}
+		n++
+		if sink != nil {
+			if err := sink.WritePacket(ci, data); err != nil {
+				return fmt.Errorf("%s: %w", o.writeFile, err)
+			}
+			if o.packetBuf {
+				if err := sink.Flush(); err != nil {
+					return fmt.Errorf("%s: %w", o.writeFile, err)
+				}
+				if err := flush(sinkOut); err != nil {
+					return fmt.Errorf("%s: %w", o.writeFile, err)
+				}
+			}
+		}
+		if pr != nil {
+			lt := r.Interfaces()[ci.InterfaceIndex].LinkType
+			if err := pr.Print(ci, data, lt); err != nil {
+				return err
+			}
+			if o.lineBuf {
+				if err := stdout.Flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if sink != nil {
+		if err := sink.Flush(); err != nil {
+			return fmt.Errorf("%s: %w", o.writeFile, err)
+		}
+		if err := flush(sinkOut); err != nil {
+			return fmt.Errorf("%s: %w", o.writeFile, err)
+		}
+	}
+	if o.countOnly {
+		fmt.Fprintf(stdout, "%d packet%s\n", n, plural(n))
+	}
+	return readErr
+}
+
+func flush(w *bufio.Writer) error {
+	if w == nil {
+		return nil
+	}
+	return w.Flush()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// printerOptions maps the printing flags to the printer's options, with
+// tcpdump's precedence: -X over -x over -A.
+func (o *options) printerOptions() printer.Options {
+	po := printer.Options{
+		Numeric: o.numeric > 0,
+		Nano:    o.nano,
+		Link:    o.linkHeader,
+		Quick:   o.quick,
+		Verbose: o.verbose,
+	}
+	switch o.tstamp {
+	case 0:
+		po.Timestamp = printer.TimestampDefault
+	case 2:
+		po.Timestamp = printer.TimestampUnix
+	case 3:
+		po.Timestamp = printer.TimestampDelta
+	case 4:
+		po.Timestamp = printer.TimestampDate
+	case 5:
+		po.Timestamp = printer.TimestampSinceFirst
+	default:
+		po.Timestamp = printer.TimestampNone
+	}
+	switch {
+	case o.hexXASCII > 1:
+		po.Hex = printer.HexASCIILink
+	case o.hexXASCII == 1:
+		po.Hex = printer.HexASCIINetwork
+	case o.hexX > 1:
+		po.Hex = printer.HexLink
+	case o.hexX == 1:
+		po.Hex = printer.HexNetwork
+	case o.ascii > 1:
+		po.Hex = printer.ASCIILink
+	case o.ascii == 1:
+		po.Hex = printer.ASCIINetwork
+	}
+	return po
+}
