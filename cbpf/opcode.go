@@ -65,5 +65,3 @@ func opSize(op uint16) uint16  { return op & 0x18 }
 func opMode(op uint16) uint16  { return op & 0xe0 }
 func opALU(op uint16) uint16   { return op & 0xf0 }
 func opSrc(op uint16) uint16   { return op & 0x08 }
-func opRval(op uint16) uint16  { return op & 0x18 }
-func opMisc(op uint16) uint16  { return op & 0xf8 }
