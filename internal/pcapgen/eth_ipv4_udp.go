@@ -35,7 +35,7 @@ const ntpTimestamp = layers.NTPTimestamp(0xe99d415d_2d0e5604)
 // and SSDP multicast, a subnet broadcast and ports at range edges.
 func ethIPv4UDP() *capture {
 	c := newCapture("eth-ipv4-udp.pcap", layers.LinkTypeEthernet,
-		"IPv4 UDP: DNS A/AAAA/MX queries and answers (8.8.8.8 and 10.0.0.1), NXDOMAIN, NTP client/server, DHCP discover/offer (0.0.0.0 to 255.255.255.255), mDNS 224.0.0.251, SSDP 239.255.255.250, NetBIOS to 192.168.1.255, QUIC-like 443, syslog 514, ports 7999/8000/8100/8101/0/65535, empty payload")
+		"IPv4 UDP: DNS A/AAAA/MX queries and answers (8.8.8.8 and 10.0.0.1), NXDOMAIN, NTP client/server, DHCP discover/offer (0.0.0.0 to 255.255.255.255), mDNS 224.0.0.251, SSDP 239.255.255.250, NetBIOS to 192.168.1.255, QUIC-like 443, port 80, syslog 514, ports 7999/8000/8100/8101/0/65535, empty payload")
 
 	c.udp(ether, laptop, resolver, 53001, 53, dnsQuery(0x1a2b, "example.com", layers.DNSTypeA))
 	c.udp(ether, resolver, laptop, 53, 53001, dnsAnswer(0x1a2b, "example.com", web.ip))
@@ -94,6 +94,7 @@ func ethIPv4UDP() *capture {
 			0x00, 0x20, 0x00, 0x01}))
 
 	c.udp(ether, laptop, web, 54321, 443, gopacket.Payload(append([]byte{0xc3, 0, 0, 0, 1, 8}, pattern(40, 0x21)...)))
+	c.udp(ether, laptop, web, 54322, 80, gopacket.Payload(pattern(12, 0x50)))
 	c.udp(ether, server, endpoint{routerMAC, mustIP("10.255.0.5")}, 514, 514, gopacket.Payload("<34>Mar 14 09:26:53 server su: 'su root' failed for alice on /dev/pts/8"))
 	for _, port := range []uint16{7999, 8000, 8100, 8101} {
 		c.udp(ether, desktop, server, 33000+port, port, gopacket.Payload(pattern(8, byte(port))))

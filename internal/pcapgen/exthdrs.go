@@ -64,11 +64,12 @@ func ethIPv6ExtHeaders() *capture {
 
 	// A 1600-byte UDP datagram in two fragments.
 	datagram := c.embed(ipv6(server6, laptop6, layers.IPProtocolUDP), &layers.UDP{SrcPort: 5001, DstPort: 33002}, gopacket.Payload(pattern(1600, 0)))
-	if len(datagram) == 40+8+1600 {
-		udp := datagram[40:]
-		pkt(server6, laptop6, layers.IPProtocolIPv6Fragment, fragmentHeader(layers.IPProtocolUDP, 0, true, 0x0badf00d), gopacket.Payload(udp[:1232]))
-		pkt(server6, laptop6, layers.IPProtocolIPv6Fragment, fragmentHeader(layers.IPProtocolUDP, 1232/8, false, 0x0badf00d), gopacket.Payload(udp[1232:]))
+	if c.err != nil {
+		return c
 	}
+	udp := datagram[40:]
+	pkt(server6, laptop6, layers.IPProtocolIPv6Fragment, fragmentHeader(layers.IPProtocolUDP, 0, true, 0x0badf00d), gopacket.Payload(udp[:1232]))
+	pkt(server6, laptop6, layers.IPProtocolIPv6Fragment, fragmentHeader(layers.IPProtocolUDP, 1232/8, false, 0x0badf00d), gopacket.Payload(udp[1232:]))
 	pkt(laptop6, resolver6, layers.IPProtocolIPv6Fragment, fragmentHeader(layers.IPProtocolICMPv6, 0, false, 0x0badf00e),
 		&layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(layers.ICMPv6TypeEchoRequest, 0)}, &layers.ICMPv6Echo{Identifier: 0x26, SeqNumber: 1})
 

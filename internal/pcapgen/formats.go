@@ -85,14 +85,14 @@ func pcapngEthRaw() *capture {
 		"pcapng, interface 0 EN10MB (snap length 262144) and interface 1 RAW (65535, its IDB after the first packet), if_tsresol 9, interleaved: Ethernet IPv4 TCP handshake, ARP, IPv6 ICMPv6 echo; raw IPv4 DNS, ICMP echo, UDP 8000, raw IPv6 TCP SYN. libpcap 1.10 cannot read mixed link types")
 	c.format = pcapNG
 	c.ifaces = append(c.ifaces, iface{layers.LinkTypeRaw, 65535})
-	eth := newCapture("", layers.LinkTypeEthernet, "")
+	eth := newCapture(c.file+" interface 0", layers.LinkTypeEthernet, "")
 	f := eth.newTCPFlow(ether, laptop, 52600, web, 80)
 	f.handshake()
 	eth.arp(ether, layers.EthernetTypeARP, arpRequest, broadcastMAC, laptop, gateway)
 	eth.ping(ether, laptop6, resolver6, false, 0x2b, 1)
 	eth.ping(ether, resolver6, laptop6, true, 0x2b, 1)
 
-	raw := newCapture("", layers.LinkTypeRaw, "")
+	raw := newCapture(c.file+" interface 1", layers.LinkTypeRaw, "")
 	raw.ipID = 0x3000
 	raw.udp(rawIP, desktop, router, 54000, 53, dnsQuery(0xc0c1, "example.com", layers.DNSTypeA))
 	raw.udp(rawIP, router, desktop, 53, 54000, dnsAnswer(0xc0c1, "example.com", web.ip))
@@ -110,7 +110,7 @@ func pcapngTwoEthernet() *capture {
 		"pcapng, two EN10MB interfaces (the second IDB after the first packet), if_tsresol 9, interleaved: interface 0 IPv4 TCP connection with HTTP and DNS; interface 1 VLAN 100 TCP handshake and HTTP data, IPv6 UDP 8000")
 	c.format = pcapNG
 	c.ifaces = append(c.ifaces, iface{layers.LinkTypeEthernet, defaultSnaplen})
-	wan := newCapture("", layers.LinkTypeEthernet, "")
+	wan := newCapture(c.file+" interface 0", layers.LinkTypeEthernet, "")
 	f := wan.newTCPFlow(ether, laptop, 52700, web, 80)
 	f.handshake()
 	f.exchange(httpRequest, httpResponse)
@@ -118,7 +118,7 @@ func pcapngTwoEthernet() *capture {
 	wan.udp(ether, laptop, resolver, 54100, 53, dnsQuery(0xd0d1, "example.com", layers.DNSTypeA))
 	wan.udp(ether, resolver, laptop, 53, 54100, dnsAnswer(0xd0d1, "example.com", web.ip))
 
-	lan := newCapture("", layers.LinkTypeEthernet, "")
+	lan := newCapture(c.file+" interface 1", layers.LinkTypeEthernet, "")
 	lan.ipID = 0x4000
 	g := lan.newTCPFlow(vlan(100), desktop, 52701, server, 8080)
 	g.handshake()
