@@ -92,6 +92,7 @@ func hotSample(pkts []benchPacket, n int) []benchPacket {
 
 // benchProgram is one libpcap-compiled filter of testdata/bench.
 type benchProgram struct {
+	name string // the file's stem: 01, 02...
 	expr string
 	prog cbpf.Program
 }
@@ -115,7 +116,7 @@ func loadBenchPrograms(b *testing.B) []benchProgram {
 		if err != nil {
 			b.Fatalf("%s: %v", f, err)
 		}
-		out = append(out, benchProgram{strings.TrimSpace(string(expr)), prog})
+		out = append(out, benchProgram{filepath.Base(strings.TrimSuffix(f, ".ddd")), strings.TrimSpace(string(expr)), prog})
 	}
 	return out
 }
@@ -137,10 +138,12 @@ func readDecimal(text string) (cbpf.Program, error) {
 	return p, nil
 }
 
-// BenchmarkVM filters a capture with libpcap-compiled programs, streaming
+// BenchmarkVM filters a capture with the libpcap-compiled programs of
+// testdata/bench (named by file: 01 is testdata/bench/01.ddd), streaming
 // over all packets and over a cache-resident sample ("hot"), with this
 // package's VM and with x/net/bpf's for comparison. ns/pkt is the figure to
-// compare with libpcap's bpf_filter (BENCHMARKS.md).
+// compare with libpcap's bpf_filter: scripts/bench-vm.sh does that in one
+// run (BENCHMARKS.md).
 func BenchmarkVM(b *testing.B) {
 	pkts := loadPackets(b, benchCapture(b))
 	hot := hotSample(pkts, 2048)
@@ -158,10 +161,10 @@ func BenchmarkVM(b *testing.B) {
 			name string
 			pkts []benchPacket
 		}{{"stream", pkts}, {"hot", hot}} {
-			b.Run(fmt.Sprintf("%s/%s/cbpf", bp.expr, set.name), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/%s/cbpf", bp.name, set.name), func(b *testing.B) {
 				runBench(b, set.pkts, func(p benchPacket) bool { return vm.Run(p.data, p.wireLen) != 0 })
 			})
-			b.Run(fmt.Sprintf("%s/%s/xnetbpf", bp.expr, set.name), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/%s/xnetbpf", bp.name, set.name), func(b *testing.B) {
 				runBench(b, set.pkts, func(p benchPacket) bool {
 					n, _ := xvm.Run(p.data)
 					return n != 0
