@@ -55,7 +55,7 @@ ret`)
 // libpcap compiles it for a live capture, reading the tag the kernel
 // stripped from the frame.
 func ExampleVM_RunMetadata() {
-	prog, err := cbpf.Parse(`ldb [vlan_avail]
+	prog, err := cbpf.Parse(`ldb [vlanp]
 jeq #0x1 jt 2 jf 5
 ldh [vlan_tci]
 and #0xfff
