@@ -8,17 +8,16 @@ func (p *Printer) arp(b []byte, length int) error {
 		return errTruncated
 	}
 	hrd, pro, hln, pln, op := be16(b), be16(b[2:]), int(b[4]), int(b[5]), be16(b[6:])
-	sha := b[fixedLen:]
-	spa := sha[min(hln, len(sha)):]
-	tha := spa[min(pln, len(spa)):]
-	tpa := tha[min(hln, len(tha)):]
 	if hrd == arpHardwareATM2225 {
 		return p.unsupportedATMARP(length)
 	}
-	if len(tpa) < pln {
+	if len(b) < fixedLen+2*hln+2*pln {
 		return errTruncated
 	}
-	sha, spa, tha, tpa = sha[:hln], spa[:pln], tha[:hln], tpa[:pln]
+	sha := b[fixedLen : fixedLen+hln]
+	spa := b[fixedLen+hln : fixedLen+hln+pln]
+	tha := b[fixedLen+hln+pln : fixedLen+2*hln+pln]
+	tpa := b[fixedLen+2*hln+pln : fixedLen+2*hln+2*pln]
 	if !p.opts.Link {
 		p.str("ARP, ")
 	}
