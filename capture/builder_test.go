@@ -7,10 +7,24 @@ import (
 
 // Builders of capture files for tests, in either byte order.
 
+// order both decodes and appends.
+type order interface {
+	binary.ByteOrder
+	binary.AppendByteOrder
+}
+
 var (
-	le binary.AppendByteOrder = binary.LittleEndian
-	be binary.AppendByteOrder = binary.BigEndian
+	le order = binary.LittleEndian
+	be order = binary.BigEndian
 )
+
+// nativeOrder is the order the writers use.
+func nativeOrder() order {
+	if nativeBig {
+		return be
+	}
+	return le
+}
 
 func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 

@@ -122,7 +122,9 @@ func (r *Reader) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	if err != nil {
 		return nil, ci, err
 	}
-	return append([]byte(nil), data...), ci, nil
+	fresh := make([]byte, len(data))
+	copy(fresh, data)
+	return fresh, ci, nil
 }
 
 // ZeroCopyReadPacketData returns the next packet, or io.EOF at the end of

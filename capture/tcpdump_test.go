@@ -87,7 +87,52 @@ func TestTcpdump(t *testing.T) {
 			if diff := cmp.Diff(string(want), ourDigest(t, file)); diff != "" {
 				t.Errorf("-tcpdump +ours:\n%s", diff)
 			}
+			if tcpdump != "" {
+				checkPcapngRewrite(t, tcpdump, file, string(want))
+			}
 		})
+	}
+}
+
+// checkPcapngRewrite rewrites a capture with the PcapngWriter and checks
+// that tcpdump reads the rewrite exactly as it reads the original.
+func checkPcapngRewrite(t *testing.T, tcpdump, file, golden string) {
+	t.Helper()
+	r, err := OpenFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.PcapHeader(false).LinkTypeExt != 0 {
+		return // pcapng has no place for pcap's link-type flags
+	}
+	rewrite := filepath.Join(t.TempDir(), "rewrite.pcapng")
+	f, err := os.Create(rewrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, err := NewPcapngWriter(f, r.Interfaces())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		data, ci, err := r.ZeroCopyReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WritePacket(ci, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(golden, tcpdumpDigest(t, tcpdump, rewrite)); diff != "" {
+		t.Errorf("tcpdump reads the pcapng rewrite differently (-original +rewrite):\n%s", diff)
 	}
 }
 

@@ -93,7 +93,9 @@ func (c *clock) time(ticks uint64) time.Time {
 }
 
 // timeToTicks converts t to a pcapng tick count at tps ticks per second,
-// with offset seconds subtracted; the fraction is truncated.
+// with offset seconds subtracted. The fraction is truncated, except that a
+// tick which reads back as the same nanosecond is preferred to an earlier
+// one, so that times read from a file are written back unchanged.
 func timeToTicks(t time.Time, tps uint64, offset int64) (uint64, error) {
 	sec := t.Unix()
 	if (offset > 0 && sec < math.MinInt64+offset) || (offset < 0 && sec > math.MaxInt64+offset) {
@@ -107,8 +109,16 @@ func timeToTicks(t time.Time, tps uint64, offset int64) (uint64, error) {
 	if hi != 0 {
 		return 0, fmt.Errorf("%v at %d ticks per second: %w", t, tps, ErrTimeRange)
 	}
-	fhi, flo := bits.Mul64(uint64(t.Nanosecond()), tps)
-	frac, _ := bits.Div64(fhi, flo, 1e9)
+	ns := uint64(t.Nanosecond())
+	fhi, flo := bits.Mul64(ns, tps)
+	frac, rem := bits.Div64(fhi, flo, 1e9)
+	if rem != 0 {
+		// frac+1 <= tps, so the product fits in 128 bits.
+		nhi, nlo := bits.Mul64(frac+1, 1e9)
+		if back, _ := bits.Div64(nhi, nlo, tps); back == ns {
+			frac++
+		}
+	}
 	ticks, carry := bits.Add64(whole, frac, 0)
 	if carry != 0 {
 		return 0, fmt.Errorf("%v at %d ticks per second: %w", t, tps, ErrTimeRange)
