@@ -95,14 +95,14 @@ func usage(w io.Writer) {
 `)
 }
 
-// describe spells an error the way tcpdump does for file errors:
-// "PATH: No such file or directory".
+// describe spells an error with file errors written the way tcpdump
+// writes them: "PATH: No such file or directory".
 func describe(err error) string {
 	var pe *fs.PathError
 	var errno syscall.Errno
 	if errors.As(err, &pe) && errors.As(pe.Err, &errno) {
 		msg := errno.Error()
-		return pe.Path + ": " + strings.ToUpper(msg[:1]) + msg[1:]
+		return strings.Replace(err.Error(), pe.Error(), pe.Path+": "+strings.ToUpper(msg[:1])+msg[1:], 1)
 	}
 	return err.Error()
 }

@@ -15,21 +15,39 @@ import (
 	"github.com/gotcpdump/gotcpdump/internal/linktype"
 )
 
+// inputFile is the -r capture and the file it reads, if any.
+type inputFile struct {
+	*capture.Reader
+	file *os.File // nil for standard input
+}
+
+func (in *inputFile) Close() error {
+	if in.file == nil {
+		return nil
+	}
+	return in.file.Close()
+}
+
 // openCapture opens the -r file ("-" is stdin) and reports it on stderr as
-// tcpdump does.
-func openCapture(path string, stdin io.Reader, stderr io.Writer) (*capture.Reader, error) {
-	var r *capture.Reader
-	var err error
-	if path == "-" {
-		r, err = capture.NewReader(stdin)
-	} else {
-		r, err = capture.OpenFile(path)
+// tcpdump does. Errors name the file as tcpdump's do.
+func openCapture(path string, stdin io.Reader, stderr io.Writer) (*inputFile, error) {
+	in := &inputFile{}
+	src := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		in.file, src = f, f
 	}
+	r, err := capture.NewReader(src)
 	if err != nil {
-		return nil, err
+		in.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	in.Reader = r
 	fmt.Fprintf(stderr, "reading from file %s, link-type %s, snapshot length %d\n", path, linkTypeText(r.LinkType()), r.SnapLen())
-	return r, nil
+	return in, nil
 }
 
 // linkTypeText is how tcpdump names a link type: "EN10MB (Ethernet)", or
@@ -56,7 +74,7 @@ func replay(o *options, stdin io.Reader, stdout *bufio.Writer, stderr io.Writer)
 	var vm *cbpf.VM
 	if prog != nil {
 		if vm, err = cbpf.NewVM(prog, cbpf.Libpcap); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", o.programFile, err)
 		}
 	}
 	var sink *capture.PcapWriter

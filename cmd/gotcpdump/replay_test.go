@@ -194,11 +194,11 @@ func TestWriteLikeTcpdump(t *testing.T) {
 // printer, whose own tests cover the protocols.
 var printCases = []struct{ name, capture, flags string }{
 	{"default", "eth-ipv4-tcp.pcap", "-c 8"},
-	{"numeric-link-unix", "eth-ipv4-udp.pcap", "-nn -e -tt"},
+	{"numeric-link-unix", "eth-ipv4-fragments.pcap", "-nn -e -tt"},
 	{"delta-quick", "eth-ipv6-tcp-udp.pcap", "-n -ttt -q"},
 	{"date-hexascii-link", "eth-arp-l2.pcap", "-n -tttt -XX -c 4"},
 	{"since-first-hex", "eth-ipv4-icmp.pcap", "-n -ttttt -x -c 4"},
-	{"no-time-ascii", "sll2-mixed.pcap", "-n -t -A"},
+	{"no-time-ascii", "raw-ipv4-ipv6.pcap", "-n -t -A"},
 	{"nano-hexlink", "eth-nanosecond.pcap", "-n --nano -xx -c 3"},
 	{"micro-of-nano", "eth-nanosecond.pcap", "-n -c 3"},
 	{"count", "eth-vlan-qinq.pcap", "--count"},
