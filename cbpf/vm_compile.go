@@ -3,7 +3,6 @@ package cbpf
 //go:generate go run ./internal/gensteps
 
 import (
-	"encoding/binary"
 	"math"
 )
 
@@ -130,21 +129,21 @@ func loadAbs(n uint32, k int, next step) step {
 			if k >= len(pkt) {
 				return 0
 			}
-			return next(pkt, wl, uint32(pkt[k]), x, f)
+			return next(pkt, wl, at8(pkt, k), x, f)
 		}
 	case 2:
 		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 			if k+2 > len(pkt) {
 				return 0
 			}
-			return next(pkt, wl, uint32(binary.BigEndian.Uint16(pkt[k:])), x, f)
+			return next(pkt, wl, at16(pkt, k), x, f)
 		}
 	}
 	return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 		if k+4 > len(pkt) {
 			return 0
 		}
-		return next(pkt, wl, binary.BigEndian.Uint32(pkt[k:]), x, f)
+		return next(pkt, wl, at32(pkt, k), x, f)
 	}
 }
 
@@ -168,7 +167,7 @@ func loadIndirect(op uint16, k uint32, s Semantics, next step) step {
 			if off >= uint64(len(pkt)) {
 				return 0
 			}
-			return next(pkt, wl, uint32(pkt[off]), x, f)
+			return next(pkt, wl, at8(pkt, int(off)), x, f)
 		}
 	case 2:
 		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
@@ -176,7 +175,7 @@ func loadIndirect(op uint16, k uint32, s Semantics, next step) step {
 			if off+2 > uint64(len(pkt)) {
 				return 0
 			}
-			return next(pkt, wl, uint32(binary.BigEndian.Uint16(pkt[off:])), x, f)
+			return next(pkt, wl, at16(pkt, int(off)), x, f)
 		}
 	}
 	return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
@@ -184,7 +183,7 @@ func loadIndirect(op uint16, k uint32, s Semantics, next step) step {
 		if off+4 > uint64(len(pkt)) {
 			return 0
 		}
-		return next(pkt, wl, binary.BigEndian.Uint32(pkt[off:]), x, f)
+		return next(pkt, wl, at32(pkt, int(off)), x, f)
 	}
 }
 
@@ -220,18 +219,18 @@ func compileMSH(p Program, s Semantics, steps []step, i int) step {
 			if kk >= len(pkt) {
 				return 0
 			}
-			x := msh(uint32(pkt[kk]))
+			x := msh(at8(pkt, kk))
 			off := uint64(x) + k2
 			if off+2 > uint64(len(pkt)) {
 				return 0
 			}
-			return after(pkt, wl, uint32(binary.BigEndian.Uint16(pkt[off:])), x, f)
+			return after(pkt, wl, at16(pkt, int(off)), x, f)
 		}
 	}
 	return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 {
 		if kk >= len(pkt) {
 			return 0
 		}
-		return next(pkt, wl, a, msh(uint32(pkt[kk])), f)
+		return next(pkt, wl, a, msh(at8(pkt, kk)), f)
 	}
 }

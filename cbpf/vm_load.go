@@ -1,6 +1,9 @@
 package cbpf
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"unsafe"
+)
 
 // The load helpers below define what reading packet data means under each
 // semantics. Both the reference interpreter and the compiled VM use them, so
@@ -28,6 +31,25 @@ func readBE(pkt []byte, off uint32, n uint32) uint32 {
 		return uint32(binary.BigEndian.Uint16(pkt[off:]))
 	}
 	return binary.BigEndian.Uint32(pkt[off:])
+}
+
+// at8, at16 and at32 read a big-endian value at off, which the caller has
+// checked lies inside pkt. They are the compiled VM's loads: every step
+// checks its bounds once, against the program's own rule, and the checks
+// the compiler would add again on the slice cost as much as the rest of
+// the step.
+func at8(pkt []byte, off int) uint32 {
+	return uint32(*(*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(pkt)), off)))
+}
+
+func at16(pkt []byte, off int) uint32 {
+	p := (*[2]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(pkt)), off))
+	return uint32(p[0])<<8 | uint32(p[1])
+}
+
+func at32(pkt []byte, off int) uint32 {
+	p := (*[4]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(pkt)), off))
+	return uint32(p[0])<<24 | uint32(p[1])<<16 | uint32(p[2])<<8 | uint32(p[3])
 }
 
 // loadAt reads n bytes at the unsigned 64-bit offset off, failing past the

@@ -2,8 +2,6 @@
 
 package cbpf
 
-import "encoding/binary"
-
 // jumpK is a conditional jump comparing A with the constant v.
 func jumpK(op uint16, v uint32, jt, jf target) step {
 	switch op & 0xf0 {
@@ -51,7 +49,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k >= len(pkt) {
 					return 0
 				}
-				if a := uint32(pkt[k]); a == v {
+				if a := at8(pkt, k); a == v {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -62,7 +60,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k >= len(pkt) {
 					return 0
 				}
-				if a := uint32(pkt[k]); a > v {
+				if a := at8(pkt, k); a > v {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -73,7 +71,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k >= len(pkt) {
 					return 0
 				}
-				if a := uint32(pkt[k]); a >= v {
+				if a := at8(pkt, k); a >= v {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -84,7 +82,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k >= len(pkt) {
 					return 0
 				}
-				if a := uint32(pkt[k]); a&v != 0 {
+				if a := at8(pkt, k); a&v != 0 {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -98,7 +96,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k+2 > len(pkt) {
 					return 0
 				}
-				if a := uint32(binary.BigEndian.Uint16(pkt[k:])); a == v {
+				if a := at16(pkt, k); a == v {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -109,7 +107,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k+2 > len(pkt) {
 					return 0
 				}
-				if a := uint32(binary.BigEndian.Uint16(pkt[k:])); a > v {
+				if a := at16(pkt, k); a > v {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -120,7 +118,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k+2 > len(pkt) {
 					return 0
 				}
-				if a := uint32(binary.BigEndian.Uint16(pkt[k:])); a >= v {
+				if a := at16(pkt, k); a >= v {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -131,7 +129,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k+2 > len(pkt) {
 					return 0
 				}
-				if a := uint32(binary.BigEndian.Uint16(pkt[k:])); a&v != 0 {
+				if a := at16(pkt, k); a&v != 0 {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -145,7 +143,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k+4 > len(pkt) {
 					return 0
 				}
-				if a := binary.BigEndian.Uint32(pkt[k:]); a == v {
+				if a := at32(pkt, k); a == v {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -156,7 +154,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k+4 > len(pkt) {
 					return 0
 				}
-				if a := binary.BigEndian.Uint32(pkt[k:]); a > v {
+				if a := at32(pkt, k); a > v {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -167,7 +165,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k+4 > len(pkt) {
 					return 0
 				}
-				if a := binary.BigEndian.Uint32(pkt[k:]); a >= v {
+				if a := at32(pkt, k); a >= v {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -178,7 +176,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 				if k+4 > len(pkt) {
 					return 0
 				}
-				if a := binary.BigEndian.Uint32(pkt[k:]); a&v != 0 {
+				if a := at32(pkt, k); a&v != 0 {
 					return jt.run(pkt, wl, a, x, f)
 				} else {
 					return jf.run(pkt, wl, a, x, f)
@@ -198,12 +196,12 @@ func mshLoadJump(k int, k2 uint64, op uint16, v uint32, jt, jf target) step {
 			if k >= len(pkt) {
 				return 0
 			}
-			x := msh(uint32(pkt[k]))
+			x := msh(at8(pkt, k))
 			off := uint64(x) + k2
 			if off+2 > uint64(len(pkt)) {
 				return 0
 			}
-			if a := uint32(binary.BigEndian.Uint16(pkt[off:])); a == v {
+			if a := at16(pkt, int(off)); a == v {
 				return jt.run(pkt, wl, a, x, f)
 			} else {
 				return jf.run(pkt, wl, a, x, f)
@@ -214,12 +212,12 @@ func mshLoadJump(k int, k2 uint64, op uint16, v uint32, jt, jf target) step {
 			if k >= len(pkt) {
 				return 0
 			}
-			x := msh(uint32(pkt[k]))
+			x := msh(at8(pkt, k))
 			off := uint64(x) + k2
 			if off+2 > uint64(len(pkt)) {
 				return 0
 			}
-			if a := uint32(binary.BigEndian.Uint16(pkt[off:])); a > v {
+			if a := at16(pkt, int(off)); a > v {
 				return jt.run(pkt, wl, a, x, f)
 			} else {
 				return jf.run(pkt, wl, a, x, f)
@@ -230,12 +228,12 @@ func mshLoadJump(k int, k2 uint64, op uint16, v uint32, jt, jf target) step {
 			if k >= len(pkt) {
 				return 0
 			}
-			x := msh(uint32(pkt[k]))
+			x := msh(at8(pkt, k))
 			off := uint64(x) + k2
 			if off+2 > uint64(len(pkt)) {
 				return 0
 			}
-			if a := uint32(binary.BigEndian.Uint16(pkt[off:])); a >= v {
+			if a := at16(pkt, int(off)); a >= v {
 				return jt.run(pkt, wl, a, x, f)
 			} else {
 				return jf.run(pkt, wl, a, x, f)
@@ -246,12 +244,12 @@ func mshLoadJump(k int, k2 uint64, op uint16, v uint32, jt, jf target) step {
 			if k >= len(pkt) {
 				return 0
 			}
-			x := msh(uint32(pkt[k]))
+			x := msh(at8(pkt, k))
 			off := uint64(x) + k2
 			if off+2 > uint64(len(pkt)) {
 				return 0
 			}
-			if a := uint32(binary.BigEndian.Uint16(pkt[off:])); a&v != 0 {
+			if a := at16(pkt, int(off)); a&v != 0 {
 				return jt.run(pkt, wl, a, x, f)
 			} else {
 				return jf.run(pkt, wl, a, x, f)
