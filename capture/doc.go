@@ -23,9 +23,9 @@
 //     snapshot length (the rest is skipped), a record whose captured length
 //     exceeds its original length is delivered as is, and a captured length
 //     above libpcap's maximum for the link type (256 KiB for most) is an
-//     error. Timestamp seconds are unsigned, as in libpcap 1.11 and the pcap
-//     specification (libpcap 1.10 reads them as signed but cannot print
-//     times before 1970 anyway).
+//     error. Timestamp seconds are unsigned, as in later libpcap and the
+//     pcap specification (libpcap 1.10 reads them as signed, but tcpdump
+//     cannot print times before 1970 anyway).
 //   - pcapng: any number of sections, each in its own byte order, with any
 //     number of interfaces of any link types; Enhanced, Simple and the
 //     obsolete Packet blocks; per-interface if_tsresol (powers of 10 and of
