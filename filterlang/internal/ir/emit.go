@@ -7,8 +7,8 @@ import (
 )
 
 // Emit writes the graph from entry as a program. Blocks are laid out in
-// reverse postorder, so every edge goes forward, with the returns last;
-// a conditional jump whose target is further than its 8-bit offset reaches
+// reverse postorder, so every edge goes forward (see layout); a
+// conditional jump whose target is further than its 8-bit offset reaches
 // goes through a "ja" placed right after it.
 func Emit(entry *Block) cbpf.Program {
 	order := layout(entry)
@@ -86,10 +86,12 @@ func positions(order []*Block, long map[*Block]uint8) map[*Block]int {
 	return pos
 }
 
-// layout orders the blocks reachable from entry: the inner blocks in
-// reverse postorder, then the leaves in the order they were reached.
+// layout orders the blocks reachable from entry as libpcap does: the
+// reverse of a postorder walk that visits the false edge before the true
+// one. Each block comes before its successors, the true successor's code
+// tends to follow its block, and the two returns end the program.
 func layout(entry *Block) []*Block {
-	var post, leaves []*Block
+	var post []*Block
 	seen := map[*Block]bool{}
 	var walk func(b *Block)
 	walk = func(b *Block) {
@@ -97,18 +99,15 @@ func layout(entry *Block) []*Block {
 			return
 		}
 		seen[b] = true
-		if b.Leaf {
-			leaves = append(leaves, b)
-			return
+		if !b.Leaf {
+			walk(b.False)
+			walk(b.True)
 		}
-		walk(b.True)
-		walk(b.False)
 		post = append(post, b)
 	}
 	walk(entry)
-	order := make([]*Block, 0, len(post)+len(leaves))
-	for i := len(post) - 1; i >= 0; i-- {
-		order = append(order, post[i])
+	for i, j := 0, len(post)-1; i < j; i, j = i+1, j-1 {
+		post[i], post[j] = post[j], post[i]
 	}
-	return append(order, leaves...)
+	return post
 }
