@@ -1,7 +1,6 @@
 package cbpf_test
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -15,8 +14,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gopacket/gopacket/pcapgo"
-
+	"github.com/gotcpdump/gotcpdump/capture"
 	"github.com/gotcpdump/gotcpdump/cbpf"
 )
 
@@ -204,57 +202,45 @@ func capturePath(key string) (string, error) {
 // capturedPacket is a packet as libpcap hands it to bpf_filter: the
 // captured bytes and the length on the wire.
 type capturedPacket struct {
-	Data    []byte
-	WireLen int
+	Data     []byte
+	WireLen  int
+	LinkType int // of the packet's interface, which in pcapng may vary
 }
 
-// capture is the content of a capture file.
-type capture struct {
-	LinkType int
+// captureData is the content of a capture file.
+type captureData struct {
+	LinkType int // of the first interface
 	Packets  []capturedPacket
 	SHA256   string // of the file, to notice a capture that changed
 }
 
-// readCapture reads a pcap or pcapng file with gopacket's pcapgo.
-func readCapture(path string) (*capture, error) {
+// readCapture reads a pcap or pcapng file with the capture package,
+// which delivers the bytes and lengths libpcap hands to bpf_filter.
+func readCapture(path string) (*captureData, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	c := &capture{SHA256: hex.EncodeToString(sum[:])}
-	r := bufio.NewReader(bytes.NewReader(data))
-	var next func() ([]byte, int, error)
-	if bytes.HasPrefix(data, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
-		ng, err := pcapgo.NewNgReader(r, pcapgo.DefaultNgReaderOptions)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		c.LinkType = int(ng.LinkType())
-		next = func() ([]byte, int, error) {
-			d, ci, err := ng.ReadPacketData()
-			return d, ci.Length, err
-		}
-	} else {
-		pr, err := pcapgo.NewReader(r)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		c.LinkType = int(pr.LinkType())
-		next = func() ([]byte, int, error) {
-			d, ci, err := pr.ReadPacketData()
-			return d, ci.Length, err
-		}
+	c := &captureData{SHA256: hex.EncodeToString(sum[:])}
+	r, err := capture.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	c.LinkType = int(r.LinkType())
 	for {
-		d, wire, err := next()
+		d, ci, err := r.ReadPacketData()
 		if errors.Is(err, io.EOF) {
 			return c, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read %s: packet %d: %w", path, len(c.Packets)+1, err)
+			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
-		c.Packets = append(c.Packets, capturedPacket{Data: d, WireLen: wire})
+		lt := c.LinkType
+		if ci.InterfaceIndex != 0 {
+			lt = int(r.Interfaces()[ci.InterfaceIndex].LinkType)
+		}
+		c.Packets = append(c.Packets, capturedPacket{Data: d, WireLen: ci.Length, LinkType: lt})
 	}
 }
 

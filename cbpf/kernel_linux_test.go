@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -392,17 +393,17 @@ func updateKernelPacket(t *testing.T) {
 	}
 	type ethCapture struct {
 		captureFile
-		*capture
+		*captureData
 		frames map[int]loopbackFrame
 		lines  []kernelLine
 	}
 	var eth []*ethCapture
 	for _, cf := range caps {
 		c, err := readCapture(cf.Path)
-		if err != nil || c.LinkType != 1 {
+		if err != nil || !slices.ContainsFunc(c.Packets, func(p capturedPacket) bool { return p.LinkType == linkTypeEthernet }) {
 			continue // only Ethernet frames can be sent on lo
 		}
-		eth = append(eth, &ethCapture{captureFile: cf, capture: c})
+		eth = append(eth, &ethCapture{captureFile: cf, captureData: c})
 	}
 	if len(eth) == 0 {
 		t.Skipf("no Ethernet captures in %s or %s", sharedPcapsDir, projectPcapsDir)
@@ -416,12 +417,7 @@ func updateKernelPacket(t *testing.T) {
 		}
 		ifindex = lo.ifindex
 		for _, ec := range eth {
-			ec.frames = map[int]loopbackFrame{}
-			for i, pkt := range ec.Packets {
-				if len(pkt.Data) >= minEthernetFrame {
-					ec.frames[i+1] = newLoopbackFrame(pkt.Data, ifindex, cpu)
-				}
-			}
+			ec.frames = loopbackFrames(ec.captureData, ifindex, cpu)
 		}
 		for _, p := range packetPrograms(programs) {
 			fp := fingerprint(p.Prog)

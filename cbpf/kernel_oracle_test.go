@@ -459,6 +459,21 @@ func newLoopbackFrame(frame []byte, ifindex, cpu uint32) loopbackFrame {
 	return f
 }
 
+// loopbackFrames are the packets of c that can be sent on lo, by packet
+// number: Ethernet frames of at least a header's length.
+func loopbackFrames(c *captureData, ifindex, cpu uint32) map[int]loopbackFrame {
+	frames := map[int]loopbackFrame{}
+	for i, pkt := range c.Packets {
+		if pkt.LinkType == linkTypeEthernet && len(pkt.Data) >= minEthernetFrame {
+			frames[i+1] = newLoopbackFrame(pkt.Data, ifindex, cpu)
+		}
+	}
+	return frames
+}
+
+// linkTypeEthernet is LINKTYPE_ETHERNET.
+const linkTypeEthernet = 1
+
 // ethProtocol is eth_type_trans's skb->protocol for an Ethernet type or
 // length field followed by payload.
 func ethProtocol(typ, payload []byte) uint16 {
@@ -546,12 +561,7 @@ func TestKernelPacketSocket(t *testing.T) {
 		}
 		t.Run(g.key, func(t *testing.T) {
 			c := loadGoldenCapture(t, g)
-			frames := map[int]loopbackFrame{}
-			for i, pkt := range c.Packets {
-				if len(pkt.Data) >= minEthernetFrame {
-					frames[i+1] = newLoopbackFrame(pkt.Data, ifindex, cpu)
-				}
-			}
+			frames := loopbackFrames(c, ifindex, cpu)
 			for _, l := range a.lines {
 				p := kernelProgram(t, programs, l)
 				vm, err := cbpf.NewVM(p, cbpf.Linux)

@@ -17,11 +17,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
+	"github.com/gotcpdump/gotcpdump/capture"
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/internal/randprog"
 )
@@ -90,7 +91,7 @@ func TestLibpcapOracle(t *testing.T) {
 
 // checkAnswers compares the VM's result for each packet with the oracle's
 // answers, reporting the first few differences.
-func checkAnswers(t *testing.T, id string, vm *cbpf.VM, c *capture, want answers) {
+func checkAnswers(t *testing.T, id string, vm *cbpf.VM, c *captureData, want answers) {
 	t.Helper()
 	bad := 0
 	for i, pkt := range c.Packets {
@@ -106,7 +107,7 @@ func checkAnswers(t *testing.T, id string, vm *cbpf.VM, c *capture, want answers
 
 // recheckLibpcap asks pcap-oracle again and fails when its answers differ
 // from the golden ones.
-func recheckLibpcap(t *testing.T, oracle, key string, c *capture, id string, p cbpf.Program, want answers) {
+func recheckLibpcap(t *testing.T, oracle, key string, c *captureData, id string, p cbpf.Program, want answers) {
 	t.Helper()
 	path, err := capturePath(key)
 	if err != nil {
@@ -139,7 +140,7 @@ type goldenCapture struct {
 
 // loadGoldenCapture reads the capture an answers file is about, skipping
 // the test when it is absent or has changed since.
-func loadGoldenCapture(t *testing.T, g goldenCapture) *capture {
+func loadGoldenCapture(t *testing.T, g goldenCapture) *captureData {
 	t.Helper()
 	path, err := capturePath(g.key)
 	if err != nil {
@@ -156,7 +157,7 @@ func loadGoldenCapture(t *testing.T, g goldenCapture) *capture {
 		t.Skipf("capture %s changed since its answers were recorded; regenerate them with -update", path)
 	}
 	if c.LinkType != g.linkType || len(c.Packets) != g.packets {
-		t.Fatalf("%s: pcapgo reads link type %d and %d packets, libpcap read %d and %d",
+		t.Fatalf("%s: the capture package reads link type %d and %d packets, the answers are for %d and %d",
 			path, c.LinkType, len(c.Packets), g.linkType, g.packets)
 	}
 	return c
@@ -256,14 +257,14 @@ func updateLibpcapOracle(t *testing.T) {
 			continue
 		}
 		if _, err := runPcapOracle(context.Background(), oracle, acceptAll, cf.Path, len(c.Packets)); err != nil {
-			t.Logf("leaving out %s, which libpcap does not read as pcapgo does: %v", cf.Key, err)
+			t.Logf("leaving out %s, which libpcap does not read as the capture package does: %v", cf.Key, err)
 			continue
 		}
 		dlt, err := linkTypeName(cf.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cc := &corpusCapture{captureFile: cf, capture: c}
+		cc := &corpusCapture{captureFile: cf, captureData: c}
 		caps = append(caps, cc)
 		all = append(all, cc)
 		byDLT[dlt] = append(byDLT[dlt], cc)
@@ -304,7 +305,7 @@ func updateLibpcapOracle(t *testing.T) {
 // corpusCapture is a capture being answered for.
 type corpusCapture struct {
 	captureFile
-	*capture
+	*captureData
 	lines []answerLine
 }
 
@@ -364,19 +365,22 @@ func writeMergedCapture(t *testing.T, path string, caps []*corpusCapture) int {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	w := pcapgo.NewWriterNanos(f)
-	if err := w.WriteFileHeader(maxSnapLen, layers.LinkTypeEthernet); err != nil {
+	w, err := capture.NewPcapWriter(f, layers.LinkTypeEthernet, maxSnapLen, false)
+	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
 	for _, cc := range caps {
 		for _, pkt := range cc.Packets {
-			ci := gopacket.CaptureInfo{CaptureLength: len(pkt.Data), Length: pkt.WireLen}
+			ci := gopacket.CaptureInfo{Timestamp: time.Unix(0, 0), CaptureLength: len(pkt.Data), Length: pkt.WireLen}
 			if err := w.WritePacket(ci, pkt.Data); err != nil {
 				t.Fatal(err)
 			}
 			n++
 		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
 	}
 	return n
 }
@@ -499,7 +503,7 @@ func runPcapOracle(ctx context.Context, oracle, progFile, capturePath string, pa
 		}
 	}
 	if n != packets {
-		return nil, fmt.Errorf("pcap-oracle read %d packets, pcapgo %d", n, packets)
+		return nil, fmt.Errorf("pcap-oracle read %d packets, the capture package %d", n, packets)
 	}
 	return a, nil
 }
