@@ -50,3 +50,11 @@ func Parse(name string) (layers.LinkType, bool) {
 	lt, ok := byName[strings.ToLower(name)]
 	return lt, ok
 }
+
+// DLT returns the DLT_* value libpcap uses internally for the link type
+// lt, which differs from lt for a few link types (LINKTYPE_RAW 101 is
+// DLT_RAW 12).
+func DLT(lt layers.LinkType) (int, bool) {
+	e, ok := byLinkType[lt]
+	return e.dlt, ok
+}

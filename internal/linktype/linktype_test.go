@@ -87,3 +87,16 @@ func TestTableMatchesLibpcap(t *testing.T) {
 		t.Errorf("table has %d entries, libpcap %d", len(table), n)
 	}
 }
+
+func TestDLT(t *testing.T) {
+	for _, c := range []struct {
+		lt  layers.LinkType
+		dlt int
+		ok  bool
+	}{{1, 1, true}, {101, 12, true}, {12, 12, true}, {228, 228, true}, {103, 16, true}, {65000, 0, false}} {
+		dlt, ok := DLT(c.lt)
+		if dlt != c.dlt || ok != c.ok {
+			t.Errorf("DLT(%d) = %d, %v; want %d, %v", c.lt, dlt, ok, c.dlt, c.ok)
+		}
+	}
+}
