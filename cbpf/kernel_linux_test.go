@@ -281,6 +281,9 @@ func enterLoopback() (*loopback, error) {
 	if lo.send, err = unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0); err != nil {
 		return nil, fmt.Errorf("packet socket: %w", err)
 	}
+	if err := unix.SetsockoptInt(lo.send, unix.SOL_SOCKET, unix.SO_MARK, senderMark); err != nil {
+		return nil, fmt.Errorf("set mark: %w", err)
+	}
 	for _, fd := range []*int{&lo.mirror, &lo.filter} {
 		// Protocol 0 until bound: nothing is queued before the filter.
 		if *fd, err = unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0); err != nil {

@@ -49,9 +49,10 @@ const (
 	loadRandomCount    = 600
 	unixRandomCount    = 800
 	packetRandomCount  = 300
-	loopbackHAType     = 772 // ARPHRD_LOOPBACK
-	packetOutgoing     = 4   // PACKET_OUTGOING
-	minEthernetFrame   = 14  // the kernel refuses to send less on lo
+	loopbackHAType     = 772    // ARPHRD_LOOPBACK
+	packetOutgoing     = 4      // PACKET_OUTGOING
+	minEthernetFrame   = 14     // the kernel refuses to send less on lo
+	senderMark         = 0x5eed // SO_MARK of the sending packet socket, which packet_snd copies to skb->mark
 	ethertypeMin8023   = 0x0600
 	ethP8023, ethP8022 = 0x0001, 0x0004 // ETH_P_802_3, ETH_P_802_2
 )
@@ -437,7 +438,7 @@ func newLoopbackFrame(frame []byte, ifindex, cpu uint32) loopbackFrame {
 		// packet_snd sets skb->protocol from sll_protocol, which the test
 		// sends as eth_type_trans would compute it.
 		outMeta: cbpf.Metadata{Protocol: proto, PacketType: packetOutgoing, IfIndex: ifindex,
-			HAType: loopbackHAType, CPU: cpu, NetworkOffset: minEthernetFrame},
+			HAType: loopbackHAType, CPU: cpu, NetworkOffset: minEthernetFrame, Mark: senderMark},
 		in:          frame,
 		inDelivered: true,
 	}
