@@ -64,4 +64,12 @@ type Metadata struct {
 	Random        uint32 // the value SKF_AD_RANDOM returns
 	LinkOffset    int    // offset of the link-layer header in the packet data
 	NetworkOffset int    // offset of the network-layer header in the packet data
+	// NoDevice says the packet has no network device, as on an AF_UNIX
+	// socket: the kernel then ends the program at an ifindex or hatype
+	// load, returning A.
+	NoDevice bool
 }
+
+// endsWithoutDevice reports whether loading a ends the program when the
+// packet has no device.
+func (a Ancillary) endsWithoutDevice() bool { return a == AncIfIndex || a == AncHAType }

@@ -299,7 +299,7 @@ func unixAnswer(ret uint32, payloadLen int) string {
 // past the head and every SKF_LL_OFF load fails, as one that far into
 // the data does.
 func unixMetadata(cpu uint32) *cbpf.Metadata {
-	return &cbpf.Metadata{CPU: cpu, LinkOffset: unsetMACHeader}
+	return &cbpf.Metadata{CPU: cpu, LinkOffset: unsetMACHeader, NoDevice: true}
 }
 
 // unsetMACHeader is skb->mac_header before anything sets it, (u16)~0.

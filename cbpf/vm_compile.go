@@ -98,6 +98,9 @@ func compileLoad(p Program, s Semantics, steps []step, i int) step {
 		if k >= AncillaryBase {
 			anc := Ancillary(k - AncillaryBase)
 			return func(pkt []byte, wl, a, x uint32, f *frame) uint32 {
+				if f.meta.NoDevice && anc.endsWithoutDevice() {
+					return a
+				}
 				return next(pkt, wl, ancillary(anc, pkt, a, x, f.meta), x, f)
 			}
 		}

@@ -97,7 +97,11 @@ func interpret(p Program, s Semantics, pkt []byte, wireLen uint32, m *Metadata) 
 				case s == Libpcap:
 					a, ok = loadAt(pkt, uint64(ins.K), n)
 				case ins.K >= AncillaryBase:
-					a, ok = ancillary(Ancillary(ins.K-AncillaryBase), pkt, a, x, m), true
+					anc := Ancillary(ins.K - AncillaryBase)
+					if m.NoDevice && anc.endsWithoutDevice() {
+						return a
+					}
+					a, ok = ancillary(anc, pkt, a, x, m), true
 				default:
 					a, ok = loadLinux(pkt, int32(ins.K), n, m)
 				}

@@ -179,6 +179,10 @@ func vmCases() []vmCase {
 		add(vmCase{name: "ancillary offline", sem: Libpcap, prog: Program{ld(sizeW, modeABS, AncillaryBase+uint32(c.anc)), ldA(1), insRetA}, pkt: testPacket, want: 0})
 	}
 	add(vmCase{name: "ancillary xor x", sem: Linux, prog: Program{ldX(0xff), ldA(0xf0f), ld(sizeB, modeABS, AncillaryBase+uint32(AncALUXorX)), insRetA}, pkt: testPacket, want: 0xff0})
+	noDev := &Metadata{IfIndex: 7, HAType: 1, NoDevice: true}
+	add(vmCase{name: "ifindex without device", sem: Linux, prog: Program{ldA(9), ld(sizeW, modeABS, AncillaryBase+uint32(AncIfIndex)), raw(classRET, 0, 0, 1)}, pkt: testPacket, meta: noDev, want: 9})
+	add(vmCase{name: "hatype without device", sem: Linux, prog: Program{ldA(9), ld(sizeH, modeABS, AncillaryBase+uint32(AncHAType)), raw(classRET, 0, 0, 1)}, pkt: testPacket, meta: noDev, want: 9})
+	add(vmCase{name: "mark without device", sem: Linux, prog: Program{ldA(9), ld(sizeW, modeABS, AncillaryBase+uint32(AncMark)), insRetA}, pkt: testPacket, meta: noDev, want: 0})
 	add(vmCase{name: "no vlan", sem: Linux, prog: Program{ld(sizeB, modeABS, AncillaryBase+uint32(AncVLANTagPresent)), insRetA}, pkt: testPacket, want: 0})
 	add(vmCase{name: "net off", sem: Linux, prog: Program{ld(sizeH, modeABS, NetworkBase+2), insRetA}, pkt: testPacket, meta: meta, want: 0x1011})
 	add(vmCase{name: "ll off", sem: Linux, prog: Program{ld(sizeW, modeABS, LinkBase+1), insRetA}, pkt: testPacket, meta: meta, want: 0x01020304})
