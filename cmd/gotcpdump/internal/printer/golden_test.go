@@ -21,6 +21,8 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+
+	"github.com/gotcpdump/gotcpdump/internal/netdb"
 )
 
 // Regenerate the golden files with tcpdump 4.99 (TZ=UTC):
@@ -329,18 +331,11 @@ func readHosts(t *testing.T, path string) func(netip.Addr) (string, bool) {
 	if err != nil {
 		t.Fatalf("read hosts: %v", err)
 	}
-	names := map[netip.Addr]string{}
-	eachEntry(data, func(fields []string) {
-		if a, err := netip.ParseAddr(fields[0]); err == nil {
-			if _, dup := names[a]; !dup {
-				names[a] = fields[1]
-			}
-		}
-	})
+	hosts := netdb.ParseHosts(data)
 	return func(a netip.Addr) (string, bool) {
-		name, ok := names[a.Unmap()]
+		name, ok := hosts.Name(a.Unmap())
 		if !ok {
-			name, ok = names[a]
+			name, ok = hosts.Name(a)
 		}
 		return name, ok
 	}
@@ -355,11 +350,15 @@ func readInterfaces(t *testing.T, path string) func(uint32) string {
 		t.Fatalf("read interfaces: %v", err)
 	}
 	names := map[uint32]string{}
-	eachEntry(data, func(fields []string) {
+	for line := range strings.Lines(string(data)) {
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
 		if i, err := strconv.ParseUint(fields[0], 10, 32); err == nil {
 			names[uint32(i)] = fields[1]
 		}
-	})
+	}
 	return func(i uint32) string { return names[i] }
 }
 

@@ -1,83 +1,22 @@
 package printer
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	_ "embed"
 	"net"
 	"net/netip"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/gotcpdump/gotcpdump/internal/netdb"
 )
 
-// Debian netbase's /etc/services and /etc/protocols, which tcpdump reads
-// through getservent and getprotobynumber. They are embedded so that names
-// do not depend on the machine the printer runs on.
-var (
-	//go:embed netdb/services
-	servicesFile []byte
-	//go:embed netdb/protocols
-	protocolsFile []byte
-)
-
-// netdb holds the port and protocol names, parsed on first use.
-var netdb = sync.OnceValue(func() *netdbTables {
-	t := &netdbTables{tcp: map[uint16]string{}, udp: map[uint16]string{}, proto: map[uint8]string{}}
-	eachEntry(servicesFile, func(fields []string) {
-		port, proto, ok := strings.Cut(fields[1], "/")
-		n, err := strconv.ParseUint(port, 10, 16)
-		if !ok || err != nil {
-			return
-		}
-		var m map[uint16]string
-		switch proto {
-		case "tcp":
-			m = t.tcp
-		case "udp":
-			m = t.udp
-		default:
-			return
-		}
-		if _, dup := m[uint16(n)]; !dup { // getservent order: first wins
-			m[uint16(n)] = fields[0]
-		}
-	})
-	eachEntry(protocolsFile, func(fields []string) {
-		n, err := strconv.ParseUint(fields[1], 10, 8)
-		if err != nil {
-			return
-		}
-		if _, dup := t.proto[uint8(n)]; !dup {
-			t.proto[uint8(n)] = fields[0]
-		}
-	})
-	return t
-})
-
-type netdbTables struct {
-	tcp, udp map[uint16]string
-	proto    map[uint8]string
-}
-
-// eachEntry calls f with the fields of every line of a netdb file that has
-// at least two fields before its comment.
-func eachEntry(file []byte, f func(fields []string)) {
-	s := bufio.NewScanner(bytes.NewReader(file))
-	for s.Scan() {
-		line, _, _ := strings.Cut(s.Text(), "#")
-		if fields := strings.Fields(line); len(fields) >= 2 {
-			f(fields)
-		}
-	}
-}
-
-// port appends a TCP or UDP port as a name or a number.
-func (p *Printer) port(port uint16, names map[uint16]string) {
+// port appends a TCP or UDP port as a name or a number. Names come from
+// the embedded copy of Debian's /etc/services, which tcpdump reads there,
+// so that output does not depend on the machine.
+func (p *Printer) port(port uint16, proto string) {
 	if !p.opts.Numeric {
-		if name, ok := names[port]; ok {
+		if name, ok := netdb.NetbaseServices().Name(port, proto); ok {
 			p.str(name)
 			return
 		}
@@ -85,14 +24,14 @@ func (p *Printer) port(port uint16, names map[uint16]string) {
 	p.uint(uint64(port))
 }
 
-func (p *Printer) tcpPort(port uint16) { p.port(port, netdb().tcp) }
+func (p *Printer) tcpPort(port uint16) { p.port(port, "tcp") }
 
-func (p *Printer) udpPort(port uint16) { p.port(port, netdb().udp) }
+func (p *Printer) udpPort(port uint16) { p.port(port, "udp") }
 
-// protoName returns the /etc/protocols name of an IP protocol number.
+// protoName returns the name of an IP protocol number in the embedded
+// copy of Debian's /etc/protocols.
 func protoName(proto uint8) (string, bool) {
-	name, ok := netdb().proto[proto]
-	return name, ok
+	return netdb.NetbaseProtocols().Name(int(proto))
 }
 
 // ip4 appends the IPv4 address in b[:4] as a host name or dotted quad.
