@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -83,4 +84,21 @@ func TestParseOptionsErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseOptions checks that no command line makes the parser panic and
+// that whatever it accepts is a consistent set of options.
+func FuzzParseOptions(f *testing.F) {
+	for _, s := range []string{"-nnvXX -c10 -rfile.pcap", "--count --nano --program=p", "-r - tcp port 80 -- -x", "-s 0 -ddd -y RAW", "--bogus", "-c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		o, err := parseOptions(strings.Fields(line))
+		if err != nil {
+			return
+		}
+		if o.snapLen <= 0 || o.snapLen > maxSnapLen || o.count < 0 {
+			t.Fatalf("%q: snaplen %d, count %d", line, o.snapLen, o.count)
+		}
+	})
 }
