@@ -56,11 +56,20 @@ type Compiler struct {
 	// payload and its type field. vlan, mpls, pppoes and geneve change
 	// them for the rest of the expression.
 	outermostLinktype, prevLinktype, linktype int
-	offOutermostLinkHdr, offPrevLinkHdr    absOffset
-	offLinkHdr, offLinkPL, offLinkType     absOffset
-	offNL, offNLNoSNAP                     uint32
-	isGeneve                               bool
-	labelStackDepth, vlanStackDepth        int
+	offOutermostLinkHdr, offPrevLinkHdr       absOffset
+	offLinkHdr, offLinkPL, offLinkType        absOffset
+	offNL, offNLNoSNAP                        uint32
+	isGeneve                                  bool
+	labelStackDepth, vlanStackDepth           int
+
+	// vlanVarOffsets says a live vlan test made the payload and type
+	// offsets variable: Finish must zero their registers first
+	// (libpcap's is_vlan_vloffset).
+	vlanVarOffsets bool
+	// noOptimize says the program has jumps inside a test's statements
+	// (geneve, vxlan), which the optimiser cannot follow (libpcap's
+	// no_optimize).
+	noOptimize bool
 
 	// regs marks the scratch registers in use; curReg is where the
 	// search for a free one resumes, as in libpcap's alloc_reg.
