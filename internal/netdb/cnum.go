@@ -35,9 +35,10 @@ type cNumber struct {
 	rest     string // what follows the digits
 }
 
-// scanC reads an optionally signed number in base 10 or 16 after leading
-// spaces, as strtoul and strtol do. ok is false when there is no digit;
-// base 16 takes an optional "0x".
+// scanC reads an optionally signed number after leading spaces, as
+// strtoul and strtol do. Base 16 takes an optional "0x"; base 0 is hex
+// after "0x", octal after "0", else decimal. ok is false when there is no
+// digit.
 func scanC(s string, base uint64) (n cNumber, ok bool) {
 	i := 0
 	for i < len(s) && isSpace(s[i]) {
@@ -47,8 +48,14 @@ func scanC(s string, base uint64) (n cNumber, ok bool) {
 		n.negative = s[i] == '-'
 		i++
 	}
-	if base == 16 && i+2 < len(s) && s[i] == '0' && s[i+1]|0x20 == 'x' && digitValue(s[i+2]) < 16 {
-		i += 2
+	hexPrefix := i+2 < len(s) && s[i] == '0' && s[i+1]|0x20 == 'x' && digitValue(s[i+2]) < 16
+	switch {
+	case (base == 0 || base == 16) && hexPrefix:
+		base, i = 16, i+2
+	case base == 0 && i < len(s) && s[i] == '0':
+		base = 8
+	case base == 0:
+		base = 10
 	}
 	start := i
 	for ; i < len(s); i++ {
@@ -85,14 +92,15 @@ func strtoul(s string, base uint64) (v uint64, rest string, ok bool) {
 	return v, n.rest, true
 }
 
-// strtou32 is strtoul saturated to 32 bits, as the files backend reads
-// port and protocol numbers.
+// strtou32 is how glibc's files backend reads a number: strtoul, with
+// values above 32 bits (negative ones included, which wrap) rejecting the
+// line.
 func strtou32(s string, base uint64) (v uint32, rest string, ok bool) {
 	u, rest, ok := strtoul(s, base)
-	if u > math.MaxUint32 {
-		u = math.MaxUint32
+	if !ok || u > math.MaxUint32 {
+		return 0, s, false
 	}
-	return uint32(u), rest, ok
+	return uint32(u), rest, true
 }
 
 // scanfInt is scanf's "%d": strtol's value, saturated to 64 bits and then
@@ -170,46 +178,24 @@ func inetNetwork(s string) uint32 {
 // getaddrinfo accepts: "a.b.c.d", "a.b.c" (c 16 bits), "a.b" (b 24 bits)
 // and "a" (32 bits), each part decimal, octal or hex, nothing after.
 func inetAtonExact(s string) (uint32, bool) {
-	var parts []uint64
-	for {
+	var v uint32
+	for shift := 24; ; shift -= 8 {
 		if s == "" || s[0] < '0' || s[0] > '9' {
 			return 0, false
 		}
-		v, rest := strtoulAuto(s)
-		if v > math.MaxUint32 {
-			return 0, false
-		}
+		part, rest, _ := strtoul(s, 0)
 		s = rest
 		if s == "" {
-			parts = append(parts, v)
-			break
+			// The last part fills the bytes that are left.
+			if part > math.MaxUint32>>(24-shift) {
+				return 0, false
+			}
+			return v | uint32(part), true
 		}
-		if s[0] != '.' || len(parts) == 3 || v > 0xff {
+		if s[0] != '.' || shift == 0 || part > 0xff {
 			return 0, false
 		}
-		parts, s = append(parts, v), s[1:]
+		v |= uint32(part) << shift
+		s = s[1:]
 	}
-	last := parts[len(parts)-1]
-	if last > math.MaxUint32>>(8*(len(parts)-1)) {
-		return 0, false
-	}
-	var v uint32
-	for _, p := range parts[:len(parts)-1] {
-		v = v<<8 | uint32(p)
-	}
-	return v<<(8*(4-len(parts))) | uint32(last), true
-}
-
-// strtoulAuto is strtoul with base 0 for a string that starts with a
-// digit: "0x" hex, "0" octal, else decimal.
-func strtoulAuto(s string) (uint64, string) {
-	base := uint64(10)
-	switch {
-	case len(s) > 2 && s[0] == '0' && s[1]|0x20 == 'x' && digitValue(s[2]) < 16:
-		base = 16
-	case s[0] == '0':
-		base = 8
-	}
-	v, rest, _ := strtoul(s, base)
-	return v, rest
 }

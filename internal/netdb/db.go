@@ -180,10 +180,10 @@ func (db *DB) PortRange(name string) (PortRange, error) {
 }
 
 // IPProtocol returns the number of an IP protocol name, like
-// getprotobyname. The number is what the file says, which a caller should
-// still check against 0..255.
+// pcap_nametoproto: getprotobyname's number, which a caller should still
+// check against 0..255. A number of -1 is libpcap's "not found".
 func (db *DB) IPProtocol(name string) (int, error) {
-	if n, ok := db.protocols().Number(name); ok {
+	if n, ok := db.protocols().Number(name); ok && n != -1 {
 		return n, nil
 	}
 	return 0, &NotFoundError{Kind: "protocol", Name: name}

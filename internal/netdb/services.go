@@ -21,14 +21,14 @@ type portKey struct {
 
 // ParseServices reads a services(5) file as glibc does: "name
 // port/protocol aliases...", with '#' starting a comment. A port is read
-// with strtoul and truncated to 16 bits; lines that glibc would reject are
-// skipped.
+// with strtoul in base 0 ("0x10" is 16) and truncated to 16 bits; lines
+// that glibc would reject are skipped.
 func ParseServices(data []byte) *Services {
 	s := &Services{ports: map[serviceKey]uint16{}, names: map[portKey]string{}}
 	eachLine(data, func(line string) {
 		c := lineCursor{line}
 		name := c.word(isSpace, true)
-		port32, ok := c.number(isSlash, false, 10)
+		port32, ok := c.number(isSlash, true, 0)
 		if !ok {
 			return
 		}
