@@ -11,7 +11,11 @@
 //     numbers: the tcp port, [TCP]. Only udp: [UDP]. Both with the same
 //     number: [AnyTransport] (libpcap's PROTO_UNDEF, which matches tcp, udp
 //     and sctp). A decimal string is a port too, read as getaddrinfo reads
-//     a numeric service ("70000" is port 4464, "-1" is no port).
+//     a numeric service ("70000" is port 4464, "-1" is no port). No name
+//     is ever sctp-only: under a tcp, udp or sctp qualifier libpcap
+//     rejects a name of another transport ("udp port ftp" and "sctp port
+//     ftp" are both "port 'ftp' is tcp") and otherwise uses the
+//     qualifier's protocol.
 //   - [DB.PortRange]: "portrange ftp-data-ftp", like 1.10.3's
 //     pcap_nametoportrange. "N-M" is read as scanf's "%d-%d" would (the
 //     numbers may be negative or above 65535: the caller rejects them as
