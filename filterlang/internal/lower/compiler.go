@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"golang.org/x/net/bpf"
-
-	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
 )
 
 // Config is what a compilation needs to know besides the expression.
@@ -16,8 +14,17 @@ type Config struct {
 	// Live is the Linux live target: VLAN tags are read with the kernel's
 	// ancillary loads, and inbound/outbound/ifindex use packet metadata.
 	Live bool
-	// Swapped says a capture file's byte order differs from this
-	// machine's, which changes DLT_NULL's address family values.
+	// File says the program is for a capture file being read, as
+	// libpcap's handle for a savefile: DLT_NULL and DLT_LOOP then match
+	// every platform's IPv6 address family, and inbound, outbound and
+	// ifindex, which need packet metadata, are errors where the link
+	// header does not carry them. Without File the program is for a live
+	// or dead handle, which libpcap on Linux treats alike for those
+	// primitives (a dead handle is pcap_open_dead's, tcpdump -d -y's).
+	File bool
+	// Swapped says the capture file's byte order differs from this
+	// machine's (with File), which changes the address family values
+	// DLT_NULL and DLT_ENC compare with.
 	Swapped bool
 }
 
@@ -131,8 +138,3 @@ func (c *Compiler) freeReg(n int) { c.regs[n] = false }
 
 // stmt builds one statement.
 func stmt(op uint16, k uint32) bpf.RawInstruction { return bpf.RawInstruction{Op: op, K: k} }
-
-// Finish returns the whole condition for the program: libpcap's
-// finish_parse adds checks that must precede everything (none yet for the
-// supported link types).
-func (c *Compiler) Finish(cond ir.Cond) ir.Cond { return cond }

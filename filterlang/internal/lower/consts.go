@@ -96,6 +96,7 @@ const (
 	dltFrelay                 = 107
 	dltLoop                   = 108
 	dltENC                    = 109
+	dltHDLC                   = 112
 	dltLinuxSLL               = 113
 	dltLtalk                  = 114
 	dltPflog                  = 117
