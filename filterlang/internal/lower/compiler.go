@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/gotcpdump/gotcpdump/internal/netdb"
 )
 
 // Config is what a compilation needs to know besides the expression.
@@ -26,6 +28,9 @@ type Config struct {
 	// machine's (with File), which changes the address family values
 	// DLT_NULL and DLT_ENC compare with.
 	Swapped bool
+	// Names resolves host, network, port, protocol and Ethernet names;
+	// nil means this machine's (netdb.System).
+	Names *netdb.DB
 }
 
 // NetmaskUnknown is libpcap's PCAP_NETMASK_UNKNOWN.

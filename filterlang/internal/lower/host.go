@@ -1,0 +1,226 @@
+package lower
+
+import (
+	"net/netip"
+
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+)
+
+// Offsets of the addresses in the network-layer headers "host" and "net"
+// compare.
+const (
+	ipv4SrcOffset = 12 // IPv4 source address
+	ipv4DstOffset = 16
+	arpSrcOffset  = 14 // sender protocol address of an (R)ARP packet
+	arpDstOffset  = 24 // target protocol address
+	ipv6SrcOffset = 8
+	ipv6DstOffset = 24
+)
+
+// byDir expands a direction qualifier the way libpcap does for addresses
+// and ports: one builds the test of the source (dst false) or destination
+// field; "and" and "or" (the default) combine both, source first. what
+// names the thing qualified in the errors for the 802.11 directions.
+func (c *Compiler) byDir(dir uint8, what string, one func(dst bool) ir.Cond) ir.Cond {
+	switch dir {
+	case QSrc:
+		return one(false)
+	case QDst:
+		return one(true)
+	case QAnd:
+		src := one(false)
+		return and(src, one(true))
+	case QDefault, QOr:
+		src := one(false)
+		return or(src, one(true))
+	case QAddr1, QAddr2, QAddr3, QAddr4:
+		n := dir - QAddr1 + 1
+		c.fail("'addr%d' and 'address%d' are not valid qualifiers for %s", n, n, what)
+	case QRA:
+		c.fail("'ra' is not a valid qualifier for %s", what)
+	case QTA:
+		c.fail("'ta' is not a valid qualifier for %s", what)
+	}
+	c.fail("invalid direction qualifier %d", dir)
+	return nil
+}
+
+// notMAC is what the 802.11 address qualifiers do not apply to.
+const notMAC = "addresses other than 802.11 MAC addresses"
+
+// hostop tests that a packet of link-layer protocol llProto has the
+// address addr under mask at srcOff or dstOff of its network-layer header
+// (gen_hostop). Each direction repeats the protocol check.
+func (c *Compiler) hostop(addr, mask uint32, dir uint8, llProto, srcOff, dstOff uint32) ir.Cond {
+	return c.byDir(dir, notMAC, func(dst bool) ir.Cond {
+		off := srcOff
+		if dst {
+			off = dstOff
+		}
+		b0 := c.linktypeCheck(llProto)
+		return and(b0, c.mcmp(orLinkPL, off, sizeW, addr, mask))
+	})
+}
+
+// hostop6 is hostop for a 128-bit address and mask, compared as four
+// words from the last to the first (gen_hostop6).
+func (c *Compiler) hostop6(addr, mask [16]byte, dir uint8, llProto, srcOff, dstOff uint32) ir.Cond {
+	return c.byDir(dir, notMAC, func(dst bool) ir.Cond {
+		off := srcOff
+		if dst {
+			off = dstOff
+		}
+		word := func(i uint32) ir.Cond {
+			return c.mcmp(orLinkPL, off+4*i, sizeW, be32(addr[4*i:]), be32(mask[4*i:]))
+		}
+		b := word(3)
+		for i := 2; i >= 0; i-- {
+			b = and(word(uint32(i)), b)
+		}
+		return and(c.linktypeCheck(llProto), b)
+	})
+}
+
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+// addrKind is "net" or "host", as errors name the qualifier.
+func addrKind(typ uint8) string {
+	if typ == QNet {
+		return "net"
+	}
+	return "host"
+}
+
+// Host tests an IPv4 address addr under mask (gen_host): proto says in
+// which headers (ip, arp, rarp; by default any of them, or only ip inside
+// MPLS), dir which field, typ (QHost or QNet) how errors name it. With
+// proto QDecnet, addr is a DECnet address and mask is unused.
+func (c *Compiler) Host(addr, mask uint32, proto, dir, typ uint8) ir.Cond {
+	kind := addrKind(typ)
+	switch proto {
+	case QDefault:
+		b := c.Host(addr, mask, QIP, dir, typ)
+		if c.labelStackDepth == 0 {
+			b = or(b, c.Host(addr, mask, QARP, dir, typ))
+			b = or(b, c.Host(addr, mask, QRARP, dir, typ))
+		}
+		return b
+	case QIP:
+		return c.hostop(addr, mask, dir, ethertypeIP, ipv4SrcOffset, ipv4DstOffset)
+	case QARP:
+		return c.hostop(addr, mask, dir, ethertypeARP, arpSrcOffset, arpDstOffset)
+	case QRARP:
+		return c.hostop(addr, mask, dir, ethertypeRevARP, arpSrcOffset, arpDstOffset)
+	case QDecnet:
+		return c.dnhostop(addr, dir)
+	case QLink:
+		c.fail("link-layer modifier applied to %s", kind)
+	case QAtalk:
+		c.fail("AppleTalk host filtering not implemented")
+	case QLat, QSca, QMoprc, QMopdl, QAARP, QISO, QIPX:
+		c.fail("%s host filtering not implemented", unimplementedHostProto[proto])
+	case QIPv6:
+		c.fail("'ip6' modifier applied to ip host")
+	}
+	c.fail("'%s' modifier applied to %s", c.protoKeyword(proto), kind)
+	return nil
+}
+
+// unimplementedHostProto names the protocols whose hosts libpcap cannot
+// test, as its errors spell them.
+var unimplementedHostProto = map[uint8]string{
+	QLat: "LAT", QSca: "SCA", QMoprc: "MOPRC", QMopdl: "MOPDL",
+	QAARP: "AARP", QISO: "ISO", QIPX: "IPX",
+}
+
+// Host6 tests an IPv6 address addr under mask (gen_host6); only ip6 (the
+// default) has IPv6 addresses.
+func (c *Compiler) Host6(addr, mask [16]byte, proto, dir, typ uint8) ir.Cond {
+	kind := addrKind(typ)
+	switch proto {
+	case QDefault, QIPv6:
+		return c.hostop6(addr, mask, dir, ethertypeIPv6, ipv6SrcOffset, ipv6DstOffset)
+	case QLink:
+		c.fail("link-layer modifier applied to ip6 %s", kind)
+	case QAtalk:
+		c.fail("AppleTalk modifier applied to ip6 %s", kind)
+	}
+	c.fail("'%s' modifier applied to ip6 %s", c.protoKeyword(proto), kind)
+	return nil
+}
+
+// hosts ORs the tests of every address in addrs, in their order, as
+// gen_scode does for the addresses of a name: IPv4 ones with Host for
+// proto4, IPv6 ones with Host6 for proto6. An address family whose proto
+// excludes it (ip6 for IPv4, ip for IPv6) is skipped; nil means no
+// address was left.
+func (c *Compiler) hosts(addrs []netip.Addr, proto4, proto6, dir, typ uint8) ir.Cond {
+	var b ir.Cond
+	for _, a := range addrs {
+		var t ir.Cond
+		switch {
+		case a.Is4():
+			if proto4 == QIPv6 {
+				continue
+			}
+			v := a.As4()
+			t = c.Host(be32(v[:]), 0xffffffff, proto4, dir, typ)
+		default:
+			if proto6 == QIP {
+				continue
+			}
+			t = c.Host6(a.As16(), allOnes128, proto6, dir, typ)
+		}
+		if b != nil {
+			t = or(b, t)
+		}
+		b = t
+	}
+	return b
+}
+
+var allOnes128 = [16]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+
+// DECnet headers: the routing flags byte follows a 2-byte length; a long
+// header's flags are 0x06 under mask 0x07, a short one's 0x02, both
+// possibly preceded by a pad byte with the 0x80 bit set (then the first
+// 16 bits are 0x81 0x06 or 0x81 0x02 under 0x07ff, in the packet's
+// little-endian view).
+const (
+	dnLongDstOffset  = 7  // flags, area, subarea, then the HIORD prefix
+	dnLongSrcOffset  = 15 // ... destination id, area, subarea, HIORD
+	dnShortDstOffset = 1  // after the flags
+	dnShortSrcOffset = 3  // after the flags and destination node
+)
+
+// dnhostop tests a DECnet node address in the long or short data packet
+// header, with or without a pad byte (gen_dnhostop). The address is
+// stored little-endian.
+func (c *Compiler) dnhostop(addr uint32, dir uint8) ir.Cond {
+	return c.byDir(dir, notMAC, func(dst bool) ir.Cond {
+		long, short := uint32(dnLongSrcOffset), uint32(dnShortSrcOffset)
+		if dst {
+			long, short = dnLongDstOffset, dnShortDstOffset
+		}
+		node := uint32(swap16(uint16(addr)))
+		b0 := c.linktypeCheck(ethertypeDN)
+		// Pad byte, long header.
+		b1 := and(c.mcmp(orLinkPL, 2, sizeH, uint32(swap16(0x0681)), uint32(swap16(0x07ff))),
+			c.cmp(orLinkPL, 2+1+long, sizeH, node))
+		// No pad, long header.
+		b2 := and(c.mcmp(orLinkPL, 2, sizeB, 0x06, 0x07), c.cmp(orLinkPL, 2+long, sizeH, node))
+		b1 = or(b2, b1)
+		// Pad byte, short header.
+		b2 = and(c.mcmp(orLinkPL, 2, sizeH, uint32(swap16(0x0281)), uint32(swap16(0x07ff))),
+			c.cmp(orLinkPL, 2+1+short, sizeH, node))
+		b1 = or(b2, b1)
+		// No pad, short header.
+		b2 = and(c.mcmp(orLinkPL, 2, sizeB, 0x02, 0x07), c.cmp(orLinkPL, 2+short, sizeH, node))
+		b1 = or(b2, b1)
+		return and(b0, b1)
+	})
+}
+
+func swap16(v uint16) uint16 { return v<<8 | v>>8 }
