@@ -1,0 +1,77 @@
+package lower
+
+import "github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+
+// The fields of the pflog header (struct pfloghdr) the pf primitives test.
+const (
+	pflogAction  = 2
+	pflogReason  = 3
+	pflogIfname  = 4  // 16 bytes
+	pflogRuleset = 20 // 16 bytes
+	pflogRulenr  = 36
+	pflogSubrule = 40
+	pflogNameLen = 16
+)
+
+// Pflog is a pf primitive on an OpenBSD pflog capture (gen_pf_ifname and
+// its siblings): field is "ifname", "ruleset", "rulenum", "subrulenum",
+// "reason" or "action"; name is the interface or ruleset name; n the rule
+// number, reason or action.
+func (c *Compiler) Pflog(field, name string, n uint32) ir.Cond {
+	short := map[string]string{"rulenum": "rnr", "subrulenum": "srnr"}[field]
+	if short == "" {
+		short = field
+	}
+	if c.linktype != dltPflog {
+		c.fail("%s supported only on PF linktype", short)
+	}
+	switch field {
+	case "ifname":
+		if len(name) >= pflogNameLen {
+			c.fail("ifname interface names can only be %d characters", pflogNameLen-1)
+		}
+		return c.bcmp(orLinkHdr, pflogIfname, []byte(name))
+	case "ruleset":
+		if len(name) >= pflogNameLen {
+			c.fail("ruleset names can only be %d characters", pflogNameLen-1)
+		}
+		return c.bcmp(orLinkHdr, pflogRuleset, []byte(name))
+	case "rulenum":
+		return c.cmp(orLinkHdr, pflogRulenr, sizeW, n)
+	case "subrulenum":
+		return c.cmp(orLinkHdr, pflogSubrule, sizeW, n)
+	case "reason":
+		return c.cmp(orLinkHdr, pflogReason, sizeB, n)
+	}
+	return c.cmp(orLinkHdr, pflogAction, sizeB, n)
+}
+
+// ATM and SS7 primitives need link types this compiler does not support
+// (SunATM, MTP2, MTP3); on every other link type libpcap rejects them with
+// these messages, naming some of them differently from their keywords.
+var (
+	atmNames  = map[string]string{"oamf4ec": "oam4ec", "oamf4sc": "oam4sc"}
+	ss7Fields = map[string]string{"hsio": "sio", "hopc": "opc", "hdpc": "dpc", "hsls": "sls"}
+)
+
+// Unsupported rejects an ATM or SS7 keyword (an abbreviation such as
+// "lane" or "fisu", or a field such as "vpi" or "sio") with libpcap's
+// message for the link type it needs.
+func (c *Compiler) Unsupported(keyword string) ir.Cond {
+	switch keyword {
+	case "fisu", "lssu", "msu":
+		c.fail("'%s' supported only on MTP2", keyword)
+	case "hfisu", "hlssu", "hmsu":
+		c.fail("'%s' supported only on MTP2_HSL", keyword)
+	case "sio", "opc", "dpc", "sls", "hsio", "hopc", "hdpc", "hsls":
+		if n, ok := ss7Fields[keyword]; ok {
+			keyword = n
+		}
+		c.fail("'%s' supported only on SS7", keyword)
+	}
+	if n, ok := atmNames[keyword]; ok {
+		keyword = n
+	}
+	c.fail("'%s' supported only on raw ATM", keyword)
+	return nil
+}
