@@ -22,6 +22,7 @@ type Reader struct {
 	ng   *pcapngFile // set for pcapng input
 
 	ifaces  []Interface
+	swapped bool  // the file (its first section) is in the other byte order
 	packets int   // packets delivered so far
 	failed  error // the error that ended reading, once returned
 }
@@ -97,8 +98,19 @@ func (r *Reader) open() error {
 	if err != nil {
 		return headerError(offset, err)
 	}
+	if r.pcap != nil {
+		r.swapped = r.pcap.order.swapped()
+	} else {
+		r.swapped = r.ng.order.swapped()
+	}
 	return nil
 }
+
+// Swapped reports whether the file is written in the other byte order
+// than this machine's (for pcapng, its first section), as libpcap's
+// pcap_is_swapped does. Filters need it for link types whose headers are
+// in the byte order of the machine that captured them (LINKTYPE_NULL).
+func (r *Reader) Swapped() bool { return r.swapped }
 
 // headerError adds the offset to an error met while reading the file
 // header; read errors other than the end of input stay errors of the
