@@ -263,6 +263,10 @@ func dltDescription(dlt int) string {
 // an Ethernet type, or an LLC SAP when 1500 or less (libpcap's
 // gen_linktype).
 func (c *Compiler) linktypeCheck(llProto uint32) ir.Cond {
+	if c.labelStackDepth > 0 {
+		// Inside MPLS: the bottom label says what follows.
+		return c.mplsLinktype(llProto)
+	}
 	switch c.linktype {
 	case dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent:
 		// Geneve carries an Ethernet type whether or not a link header
