@@ -142,7 +142,7 @@ var loadProtos = []struct {
 // loads themselves, on link types whose offsets differ.
 func loadCases() []listingCase {
 	var cases []listingCase
-	for _, dlt := range []string{"EN10MB", "RAW"} {
+	for _, dlt := range []string{"EN10MB", "RAW", "LINUX_SLL", "NULL", "PPP", "IEEE802_11_RADIO"} {
 		for _, p := range loadProtos {
 			cases = append(cases, listingCase{dlt, false, p.name + "[2:2] = 7", func(c *Compiler) ir.Cond {
 				return relation(c, "=", c.Load(p.proto, c.Loadi(2), 2), c.Loadi(7))
@@ -159,6 +159,20 @@ func loadCases() []listingCase {
 			}},
 			listingCase{dlt, false, "icmp6[icmp6[0]:4] < 9", func(c *Compiler) ir.Cond {
 				return relation(c, "<", c.Load(QICMPv6, c.Load(QICMPv6, c.Loadi(0), 1), 4), c.Loadi(9))
+			}},
+		)
+	}
+	for _, dlt := range []string{"IEEE802_11_RADIO", "PRISM_HEADER", "IEEE802_11_RADIO_AVS", "IEEE802_11", "PPI", "PFLOG"} {
+		cases = append(cases,
+			listingCase{dlt, false, "radio[3] = 1", func(c *Compiler) ir.Cond {
+				return relation(c, "=", c.Load(QRadio, c.Loadi(3), 1), c.Loadi(1))
+			}},
+			listingCase{dlt, false, "link[1:2] & 0x3f != ip[0]", func(c *Compiler) ir.Cond {
+				l := c.Arith(OpAnd, c.Load(QLink, c.Loadi(1), 2), c.Loadi(0x3f))
+				return relation(c, "!=", l, c.Load(QIP, c.Loadi(0), 1))
+			}},
+			listingCase{dlt, false, "byte 1 > 4 or byte 2 = 7", func(c *Compiler) ir.Cond {
+				return or(c.Byteop('>', 1, 4), c.Byteop('=', 2, 7))
 			}},
 		)
 	}

@@ -58,10 +58,32 @@ func encapCases() []listingCase {
 	for _, dlt := range []string{"RAW", "LINUX_SLL", "NULL"} {
 		cases = append(cases, listingCase{dlt, false, "vlan", vlan})
 	}
+	for _, dlt := range []string{"IEEE802_11", "IEEE802_11_RADIO", "PRISM_HEADER", "IEEE802_11_RADIO_AVS", "NETANALYZER", "PPI"} {
+		cases = append(cases, listingCase{dlt, false, "vlan 100 and ip", func(c *Compiler) ir.Cond {
+			return and(vlan100(c), ipAbbrev(c))
+		}})
+	}
+	cases = append(cases,
+		listingCase{"IEEE802_11_RADIO", false, "vlan and tcp[2:2] > 1024", func(c *Compiler) ir.Cond {
+			return and(vlan(c), c.Relation(RelGT, c.Load(QTCP, c.Loadi(2), 2), c.Loadi(1024), false))
+		}},
+	)
 	cases = append(cases,
 		listingCase{"EN10MB", false, "mpls", func(c *Compiler) ir.Cond { return c.Mpls(0, false) }},
 		listingCase{"EN10MB", false, "mpls 100", func(c *Compiler) ir.Cond { return c.Mpls(100, true) }},
 		listingCase{"EN10MB", false, "mpls 1048576", func(c *Compiler) ir.Cond { return c.Mpls(1048576, true) }},
+		listingCase{"EN10MB", false, "mpls 100 and mpls 200 and ip", func(c *Compiler) ir.Cond {
+			return and(and(c.Mpls(100, true), c.Mpls(200, true)), ipAbbrev(c))
+		}},
+		listingCase{"EN10MB", false, "mpls and ip6", func(c *Compiler) ir.Cond {
+			return and(c.Mpls(0, false), c.ProtoAbbrev(QIPv6))
+		}},
+		listingCase{"EN10MB", false, "mpls and arp", func(c *Compiler) ir.Cond {
+			return and(c.Mpls(0, false), c.ProtoAbbrev(QARP))
+		}},
+		listingCase{"EN10MB", false, "vlan 5 and mpls 7 and tcp[0] = 1", func(c *Compiler) ir.Cond {
+			return and(and(c.Vlan(5, true), c.Mpls(7, true)), tcpByte(c, 0, 1))
+		}},
 		listingCase{"PPP", false, "mpls 5", func(c *Compiler) ir.Cond { return c.Mpls(5, true) }},
 		listingCase{"C_HDLC", false, "mpls", func(c *Compiler) ir.Cond { return c.Mpls(0, false) }},
 		listingCase{"RAW", false, "mpls", func(c *Compiler) ir.Cond { return c.Mpls(0, false) }},
