@@ -36,6 +36,8 @@ func (c *Compiler) Scode(name string, q Qual) ir.Cond {
 		return c.Host(addr, mask, q.Proto, q.Dir, q.Addr)
 	case QDefault, QHost:
 		switch q.Proto {
+		case QLink:
+			return c.linkHostByName(name, q.Dir)
 		case QDecnet:
 			// Debian's libpcap has no DECnet name database. (Its
 			// message ends with a stray newline, left out here.)
@@ -66,6 +68,8 @@ func (c *Compiler) Scode(name string, q Qual) ir.Cond {
 		c.checkPortNumber(r.Last)
 		b := c.portrange(uint32(r.First), uint32(r.Last), ipProto, q.Dir)
 		return or(c.portrange6(uint32(r.First), uint32(r.Last), ipProto, q.Dir), b)
+	case QGateway:
+		return c.Gateway(name, q.Proto, q.Dir)
 	case QProto:
 		v := c.lookupProto(name, q.Proto)
 		if v < 0 {
@@ -106,6 +110,53 @@ func (c *Compiler) hostByName(name string, q Qual) ir.Cond {
 		c.fail("unknown host '%s' for specified address family", name)
 	}
 	return b
+}
+
+// macHostNames say how the errors of "link host NAME" name the hosts of
+// the link types with 48-bit MAC addresses.
+var macHostNames = map[int]string{
+	dltEN10MB: "ether", dltNetanalyzer: "ether", dltNetanalyzerTransparent: "ether",
+	dltFDDI: "FDDI", dltIEEE802: "token ring",
+	dltIEEE80211: "802.11", dltPrismHeader: "802.11", dltIEEE80211AVS: "802.11",
+	dltIEEE80211Radio: "802.11", dltPPI: "802.11",
+	dltIPOverFC: "Fibre Channel",
+}
+
+// linkHostByName tests the MAC address of a host name ("ether host
+// NAME").
+func (c *Compiler) linkHostByName(name string, dir uint8) ir.Cond {
+	kind, ok := macHostNames[c.linktype]
+	if !ok {
+		c.fail("only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name")
+	}
+	eaddr, err := c.names().EtherHost(name)
+	if err != nil {
+		c.failLookup(err, "unknown %s host '%s'", kind, name)
+	}
+	return c.macHost(eaddr[:], dir)
+}
+
+// macHost tests a 48-bit MAC address in the link-layer header, or
+// returns nil for a link type without one.
+func (c *Compiler) macHost(eaddr []byte, dir uint8) ir.Cond {
+	switch c.linktype {
+	case dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent:
+		check := c.prevLinkhdrCheck()
+		b := c.ehostop(eaddr, dir)
+		if check != nil {
+			b = and(check, b)
+		}
+		return b
+	case dltFDDI:
+		return c.fhostop(eaddr, dir)
+	case dltIEEE802:
+		return c.thostop(eaddr, dir)
+	case dltIEEE80211, dltPrismHeader, dltIEEE80211AVS, dltIEEE80211Radio, dltPPI:
+		return c.wlanhostop(eaddr, dir)
+	case dltIPOverFC:
+		return c.ipfchostop(eaddr, dir)
+	}
+	return nil
 }
 
 // portTransport checks a named port's transport against the qualifier
@@ -361,4 +412,93 @@ func scanDecimal(s string) (v int32, rest string, ok bool) {
 		l = -int64(n) // -(1<<63) wraps to itself, LONG_MIN
 	}
 	return int32(l), s[i:], true
+}
+
+// Ecode is a primitive whose value is a MAC address, "ether host
+// 0:1:2:3:4:5" (gen_ecode).
+func (c *Compiler) Ecode(s string, q Qual) ir.Cond {
+	if (q.Addr != QHost && q.Addr != QDefault) || q.Proto != QLink {
+		c.fail("ethernet address used in non-ether expression")
+	}
+	eaddr, ok := etherAton(s)
+	if !ok {
+		c.fail("invalid ethernet address '%s'", s)
+	}
+	b := c.macHost(eaddr, q.Dir)
+	if b == nil {
+		c.fail("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
+	}
+	return b
+}
+
+// Acode is a primitive whose value is an ARCnet address, "link host $c0"
+// (gen_acode). libpcap 1.10.3 reads the '$' as a hexadecimal digit and
+// so never matches; its master branch reads the two digits after it, as
+// this does.
+func (c *Compiler) Acode(s string, q Qual) ir.Cond {
+	if c.linktype != dltArcnet && c.linktype != dltArcnetLinux {
+		c.fail("aid supported only on ARCnet")
+	}
+	if (q.Addr != QHost && q.Addr != QDefault) || q.Proto != QLink {
+		c.fail("ARCnet address used in non-arc expression")
+	}
+	addr, ok := arcnetAton(s)
+	if !ok {
+		c.fail("invalid ARCnet address '%s'", s)
+	}
+	return c.ahostop([]byte{addr}, q.Dir)
+}
+
+// etherAton reads a 48-bit MAC address as libpcap's pcap_ether_aton does:
+// one or two hexadecimal digits a byte, bytes separated by ':', '.' or
+// '-' or not at all ("0:1:2:3:4:5", "0001.0203.0405", "000102030405").
+func etherAton(s string) ([]byte, bool) {
+	var e []byte
+	for s != "" {
+		if s[0] == ':' || s[0] == '.' || s[0] == '-' {
+			s = s[1:]
+		}
+		if s == "" || !isHexDigit(s[0]) {
+			return nil, false
+		}
+		d := hexValue(s[0])
+		s = s[1:]
+		if s != "" && isHexDigit(s[0]) {
+			d = d<<4 | hexValue(s[0])
+			s = s[1:]
+		}
+		e = append(e, d)
+	}
+	return e, len(e) == 6
+}
+
+// arcnetAton reads an ARCnet address: '$' and one or two hexadecimal
+// digits.
+func arcnetAton(s string) (byte, bool) {
+	digits, ok := strings.CutPrefix(s, "$")
+	if !ok || len(digits) == 0 || len(digits) > 2 {
+		return 0, false
+	}
+	var v byte
+	for i := range len(digits) {
+		if !isHexDigit(digits[i]) {
+			return 0, false
+		}
+		v = v<<4 | hexValue(digits[i])
+	}
+	return v, true
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func hexValue(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
 }

@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"context"
 	"net/netip"
 
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
@@ -224,3 +225,82 @@ func (c *Compiler) dnhostop(addr uint32, dir uint8) ir.Cond {
 }
 
 func swap16(v uint16) uint16 { return v<<8 | v>>8 }
+
+// Gateway tests packets relayed by host name: its MAC address is the
+// source or destination of the frame while none of its IPv4 addresses is
+// the source or destination of the IPv4, ARP or RARP packet inside (ip,
+// arp, rarp: only that protocol; by default any of the three).
+//
+// Debian's libpcap 1.10.3 has no "gateway" (it is left out of builds with
+// IPv6); this follows libpcap master, which also requires the packet to
+// be of the protocol tested, and uses only the IPv4 addresses of the
+// name.
+func (c *Compiler) Gateway(name string, proto, dir uint8) ir.Cond {
+	if dir != QDefault {
+		c.fail("direction applied to 'gateway'")
+	}
+	switch proto {
+	case QDefault, QIP, QARP, QRARP:
+	default:
+		c.fail("illegal modifier of 'gateway'")
+	}
+	if c.labelStackDepth != 0 {
+		c.fail("'gateway' cannot be used within MPLS")
+	}
+	if c.isGeneve {
+		c.fail("'gateway' cannot be used within VXLAN or Geneve")
+	}
+	if _, ok := macHostNames[c.linktype]; !ok {
+		c.fail("'gateway' supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
+	}
+	eaddr, err := c.names().EtherHost(name)
+	if err != nil {
+		c.failLookup(err, "unknown ether host: %s", name)
+	}
+	b0 := c.macHost(eaddr[:], QOr)
+	addrs, err := c.names().Host(context.Background(), name)
+	if err != nil {
+		c.failLookup(err, "unknown host '%s'", name)
+	}
+	var v4 []uint32
+	for _, a := range addrs {
+		if a.Is4() {
+			b := a.As4()
+			v4 = append(v4, be32(b[:]))
+		}
+	}
+	if len(v4) == 0 {
+		if proto == QDefault {
+			c.fail("unknown host '%s'", name)
+		}
+		c.fail("unknown host '%s' for specified address family", name)
+	}
+	// notVia holds for a packet of protocol p none of whose addresses is
+	// the name's.
+	notVia := func(p uint8) ir.Cond {
+		ll, src, dst := uint32(ethertypeIP), uint32(ipv4SrcOffset), uint32(ipv4DstOffset)
+		switch p {
+		case QARP:
+			ll, src, dst = ethertypeARP, arpSrcOffset, arpDstOffset
+		case QRARP:
+			ll, src, dst = ethertypeRevARP, arpSrcOffset, arpDstOffset
+		}
+		b := c.linktypeCheck(ll)
+		var any ir.Cond
+		for _, a := range v4 {
+			t := c.hostop(a, 0xffffffff, QOr, ll, src, dst)
+			if any != nil {
+				t = or(any, t)
+			}
+			any = t
+		}
+		return and(b, not(any))
+	}
+	var b1 ir.Cond
+	if proto == QDefault {
+		b1 = or(or(notVia(QIP), notVia(QARP)), notVia(QRARP))
+	} else {
+		b1 = notVia(proto)
+	}
+	return and(b0, b1)
+}
