@@ -47,6 +47,11 @@ func encapCases() []listingCase {
 			listingCase{"EN10MB", live, "pppoes and vlan", func(c *Compiler) ir.Cond {
 				return and(c.Pppoes(0, false), vlan(c))
 			}},
+			// Live, the program starts by zeroing the registers of
+			// pppoes's offsets, not those vlan's tests add to.
+			listingCase{"EN10MB", live, "vlan 1813 and pppoes", func(c *Compiler) ir.Cond {
+				return and(c.Vlan(1813, true), c.Pppoes(0, false))
+			}},
 			listingCase{"EN10MB", live, "vlan and geneve and ip", func(c *Compiler) ir.Cond {
 				return and(and(vlan(c), c.Geneve(0, false)), ipAbbrev(c))
 			}},
