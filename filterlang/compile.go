@@ -1,7 +1,15 @@
 package filterlang
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/lower"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/syntax"
+	"github.com/gotcpdump/gotcpdump/internal/linktype"
+	"github.com/gotcpdump/gotcpdump/internal/netdb"
 )
 
 // DefaultSnapLen is the snapshot length a program accepts packets with
@@ -9,7 +17,61 @@ import (
 const DefaultSnapLen = 262144
 
 // Compile compiles expr for the link type and target of opts. The program
-// it returns passes cbpf.Program.Validate for the target's semantics.
+// it returns passes cbpf.Program.Validate for the target's semantics
+// (libpcap's offline, Linux's live).
 func Compile(expr string, opts Options) (cbpf.Program, error) {
-	return nil, &Error{Expr: expr, Pos: -1, Msg: "the filter compiler is not complete yet"}
+	return compile(expr, opts, nil)
+}
+
+// compile is Compile with the name database to use; nil is the system's.
+func compile(expr string, opts Options, names *netdb.DB) (cbpf.Program, error) {
+	fail := func(pos int, msg string) error { return &Error{Expr: expr, Pos: pos, Msg: msg} }
+	tree, err := syntax.Parse(expr)
+	if err != nil {
+		var se *syntax.Error
+		if errors.As(err, &se) {
+			return nil, fail(se.Pos, se.Msg)
+		}
+		return nil, fail(-1, err.Error())
+	}
+	dlt, ok := linktype.DLT(opts.LinkType)
+	if !ok {
+		return nil, fail(-1, fmt.Sprintf("unknown data link type %d", opts.LinkType))
+	}
+	snap := opts.SnapLen
+	if snap == 0 {
+		snap = DefaultSnapLen
+	}
+	c, err := lower.New(lower.Config{
+		DLT:     dlt,
+		SnapLen: snap,
+		Netmask: opts.Netmask,
+		Live:    opts.Target == LinuxLive,
+		File:    opts.CaptureFile,
+		Swapped: opts.SwappedFile,
+		Names:   names,
+	})
+	if err != nil {
+		return nil, fail(-1, err.Error())
+	}
+	var cond ir.Cond = ir.Const(true)
+	if tree != nil {
+		err = c.Run(func() { cond = c.Finish(lowering{c}.expr(tree)) })
+		if err != nil {
+			var le *lower.Error
+			if errors.As(err, &le) {
+				return nil, fail(le.Pos, le.Msg)
+			}
+			return nil, fail(-1, err.Error())
+		}
+	}
+	prog := ir.Emit(ir.Build(cond, snap, 0))
+	sem := cbpf.Libpcap
+	if opts.Target == LinuxLive {
+		sem = cbpf.Linux
+	}
+	if err := prog.Validate(sem); err != nil {
+		return nil, fail(-1, fmt.Sprintf("the program cannot run as a %v filter: %v", sem, err))
+	}
+	return prog, nil
 }

@@ -49,10 +49,22 @@ type Options struct {
 	// Netmask is the capture network's mask for "ip broadcast"; tcpdump
 	// passes 0 for capture files. See NetmaskUnknown.
 	Netmask uint32
-	// NoOptimize skips the optimiser, like tcpdump -O.
+	// NoOptimize skips the optimiser, like tcpdump -O. The optimiser is
+	// not written yet: until it is, every program is libpcap's
+	// unoptimised one, which accepts exactly the same packets.
 	NoOptimize bool
 	// Target selects capture files or a live Linux socket.
 	Target Target
+	// CaptureFile says the program filters a capture file being read, as
+	// with tcpdump -r: libpcap then matches every platform's IPv6 address
+	// family on NULL and LOOP links, and rejects inbound, outbound and
+	// ifindex where the link header does not carry them. Without it the
+	// program is for a live or a dead handle (tcpdump -d -y).
+	CaptureFile bool
+	// SwappedFile says the capture file's byte order differs from this
+	// machine's (with CaptureFile); it changes the address family values
+	// of NULL links.
+	SwappedFile bool
 }
 
 // Error is a compile error: libpcap's message and where in the expression

@@ -72,7 +72,6 @@ func TestCommandErrors(t *testing.T) {
 		{"missing file", []string{"-r", "/nonexistent/in.pcap"}, "gotcpdump: /nonexistent/in.pcap: No such file or directory"},
 		{"not a capture", []string{"-r", "main.go"}, "gotcpdump: main.go: read file header at offset 0: unknown file format"},
 		{"no input", []string{"-n"}, "gotcpdump: " + "no capture file to read: use -r FILE (live capture is not available in this version)"},
-		{"expression", []string{"-r", udpCapture, "udp"}, "gotcpdump: " + errNoCompiler.Error()},
 		{"program and expression", []string{"-r", udpCapture, "--program", badProg, "udp"}, "gotcpdump: --program and a filter expression cannot be used together"},
 		{"invalid program", []string{"-r", udpCapture, "--program", badProg}, "gotcpdump: " + badProg + ": invalid libpcap program: instruction 0 {code 0x60, jt 0, jf 0, k 0x10}: scratch memory index must be below 16"},
 		{"garbled program", []string{"-d", "--program", garbled}, "gotcpdump: " + garbled + `: line 2: unknown mnemonic "fly"`},
@@ -148,6 +147,25 @@ func TestDumpEmptyExpression(t *testing.T) {
 		code, out, stderr := runCommand(c.args...)
 		if code != 0 || out != c.out {
 			t.Errorf("%v: exit %d, output %q, want %q (stderr %q)", c.args, code, out, c.out, stderr)
+		}
+	}
+}
+
+// TestExpressionErrors checks that compile errors show the column and the
+// expression with a caret, after the file is reported as tcpdump does.
+func TestExpressionErrors(t *testing.T) {
+	for _, c := range []struct {
+		expr, want string
+	}{
+		{"tcp prt 80", "gotcpdump: syntax error at column 5\n  tcp prt 80\n      ^\n"},
+		{"ip and port 99999", "gotcpdump: illegal port number 99999 > 65535 at column 13\n  ip and port 99999\n              ^\n"},
+	} {
+		code, out, stderr := runCommand("-r", udpCapture, c.expr)
+		if code != 1 || out != "" {
+			t.Errorf("%q: exit %d, output %q", c.expr, code, out)
+		}
+		if !strings.HasPrefix(stderr, "reading from file ") || !strings.HasSuffix(stderr, c.want) {
+			t.Errorf("%q: stderr %q, want it to end with %q", c.expr, stderr, c.want)
 		}
 	}
 }

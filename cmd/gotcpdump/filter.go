@@ -9,16 +9,13 @@ import (
 
 	"golang.org/x/net/bpf"
 
+	"github.com/gotcpdump/gotcpdump/capture"
 	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/filterlang"
 	"github.com/gotcpdump/gotcpdump/internal/linktype"
 
 	"github.com/gopacket/gopacket/layers"
 )
-
-// errNoCompiler is returned for filter expressions, which this version
-// cannot compile yet.
-var errNoCompiler = errors.New("filter expressions are not supported in this version: " +
-	"pass a compiled program with --program FILE (e.g. the output of tcpdump -ddd EXPRESSION)")
 
 // expression returns the filter expression: the contents of the -F file
 // with comments blanked out, as tcpdump reads it, or the words of the
@@ -40,9 +37,19 @@ func (o *options) expressionText() (string, error) {
 	return strings.Join(lines, "\n"), nil
 }
 
-// filterProgram returns the program to filter with for the given link type
-// and snapshot length, or nil when every packet passes.
-func (o *options) filterProgram(lt layers.LinkType, snapLen uint32) (cbpf.Program, error) {
+// target describes what a filter is compiled for: the link type and
+// snapshot length of the capture, and whether it is a file being read
+// (and in which byte order), as libpcap's handle would know them.
+type target struct {
+	linkType layers.LinkType
+	snapLen  uint32
+	file     bool
+	swapped  bool
+}
+
+// filterProgram returns the program to filter with, or nil when every
+// packet passes.
+func (o *options) filterProgram(t target) (cbpf.Program, error) {
 	expr, err := o.expressionText()
 	if err != nil {
 		return nil, err
@@ -65,7 +72,18 @@ func (o *options) filterProgram(lt layers.LinkType, snapLen uint32) (cbpf.Progra
 	if blank {
 		return nil, nil
 	}
-	return nil, errNoCompiler
+	return filterlang.Compile(expr, filterlang.Options{
+		LinkType:    t.linkType,
+		SnapLen:     t.snapLen,
+		NoOptimize:  o.noOptimize,
+		CaptureFile: t.file,
+		SwappedFile: t.swapped,
+	})
+}
+
+// fileTarget is the target of a filter for the capture file r.
+func fileTarget(r *capture.Reader) target {
+	return target{linkType: r.LinkType(), snapLen: r.SnapLen(), file: true, swapped: r.Swapped()}
 }
 
 // acceptAll is the program libpcap compiles an empty expression to.
@@ -76,7 +94,7 @@ func acceptAll(snapLen uint32) cbpf.Program {
 // dumpProgram prints the filter program in the -d, -dd or -ddd format, for
 // the link type of the -r file, of -y, or Ethernet.
 func dumpProgram(o *options, stdin io.Reader, stdout io.Writer, stderr io.Writer) error {
-	lt, snapLen := layers.LinkTypeEthernet, uint32(o.snapLen)
+	t := target{linkType: layers.LinkTypeEthernet, snapLen: uint32(o.snapLen)}
 	switch {
 	case o.readFile != "":
 		r, err := openCapture(o.readFile, stdin, stderr)
@@ -84,21 +102,21 @@ func dumpProgram(o *options, stdin io.Reader, stdout io.Writer, stderr io.Writer
 			return err
 		}
 		defer r.Close()
-		lt, snapLen = r.LinkType(), r.SnapLen()
+		t = fileTarget(r.Reader)
 	case o.linkType != "":
 		var ok bool
-		if lt, ok = linktype.Parse(o.linkType); !ok {
+		if t.linkType, ok = linktype.Parse(o.linkType); !ok {
 			return fmt.Errorf("invalid data link type %s", o.linkType)
 		}
 	default:
 		fmt.Fprintln(stderr, "Warning: assuming Ethernet")
 	}
-	p, err := o.filterProgram(lt, snapLen)
+	p, err := o.filterProgram(t)
 	if err != nil {
 		return err
 	}
 	if p == nil {
-		p = acceptAll(snapLen)
+		p = acceptAll(t.snapLen)
 	}
 	format := cbpf.Text
 	switch {

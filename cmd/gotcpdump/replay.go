@@ -67,14 +67,14 @@ func replay(o *options, stdin io.Reader, stdout *bufio.Writer, stderr io.Writer)
 		return err
 	}
 	defer r.Close()
-	prog, err := o.filterProgram(r.LinkType(), r.SnapLen())
+	prog, err := o.filterProgram(fileTarget(r.Reader))
 	if err != nil {
 		return err
 	}
 	var vm *cbpf.VM
 	if prog != nil {
 		if vm, err = cbpf.NewVM(prog, cbpf.Libpcap); err != nil {
-			return fmt.Errorf("%s: %w", o.programFile, err)
+			return fmt.Errorf("%s: %w", o.programFile, err) // compiled programs are valid
 		}
 	}
 	var sink *capture.PcapWriter

@@ -34,6 +34,16 @@ var writeExprs = []string{
 	"host 10.0.0.1 or net 192.168.0.0/16",
 }
 
+// knownWriteDiffs are the cases (capture, expression, how the filter is
+// given) where gotcpdump is known to write something else than tcpdump,
+// with the reason. Each must still differ: one that starts to agree fails
+// the test until it is removed.
+var knownWriteDiffs = map[string]string{
+	"mstp_20140225214217.pcap ip[6:2] & 0x1fff != 0 -F": "MS/TP has no network-layer offset, so ip[6:2] loads at x+0xfffffffe, " +
+		"which fails at run time; libpcap's optimiser folds the offset to 4 and accepts packets its own unoptimised " +
+		"program rejects. Our optimiser is not written yet.",
+}
+
 // writeGolden is what tcpdump did for one capture and expression: the
 // program it compiled (-ddd) and the SHA-256 of the file -w wrote, or the
 // error that made it refuse the expression.
@@ -107,9 +117,9 @@ func runCommand(args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// TestWriteLikeTcpdump checks that gotcpdump -r IN -w OUT with tcpdump's
-// program for EXPR writes the same file as tcpdump -r IN -w OUT EXPR, for
-// every capture and expression. The answers are in testdata; with -update
+// TestWriteLikeTcpdump checks that gotcpdump -r IN -w OUT, filtering with
+// tcpdump's program for EXPR and with its own (-F), writes the same file
+// as tcpdump -r IN -w OUT EXPR, for every capture and expression. The answers are in testdata; with -update
 // they are regenerated with tcpdump.
 func TestWriteLikeTcpdump(t *testing.T) {
 	goldens := map[string]writeGolden{}
@@ -173,13 +183,27 @@ func TestWriteLikeTcpdump(t *testing.T) {
 			if err := os.WriteFile(prog, []byte(g.Program), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			code, _, stderr := runCommand("-r", c, "-w", out, "--program", prog)
-			if code != 0 {
-				t.Errorf("%s %q: exit %d: %s", c, e, code, stderr)
-				continue
+			exprFile := filepath.Join(dir, "expr")
+			if err := os.WriteFile(exprFile, []byte(e), 0o644); err != nil {
+				t.Fatal(err)
 			}
-			if got := fileSHA256(t, out); got != g.SHA256 {
-				t.Errorf("%s %q: wrote a different file than tcpdump (sha256 %s, tcpdump %s)", c, e, got, g.SHA256)
+			// Once with tcpdump's program, once compiling the expression.
+			for _, how := range [][]string{{"--program", prog}, {"-F", exprFile}} {
+				code, _, stderr := runCommand(append([]string{"-r", c, "-w", out}, how...)...)
+				if code != 0 {
+					t.Errorf("%s %q %s: exit %d: %s", c, e, how[0], code, stderr)
+					continue
+				}
+				got := fileSHA256(t, out)
+				reason, known := knownWriteDiffs[filepath.Base(c)+" "+e+" "+how[0]]
+				switch {
+				case got != g.SHA256 && !known:
+					t.Errorf("%s %q %s: wrote a different file than tcpdump (sha256 %s, tcpdump %s)", c, e, how[0], got, g.SHA256)
+				case got == g.SHA256 && known:
+					t.Errorf("%s %q %s: now written like tcpdump; remove it from knownWriteDiffs", c, e, how[0])
+				case known:
+					t.Logf("%s %q %s: known difference: %s", c, e, how[0], reason)
+				}
 			}
 		}
 	}

@@ -1,0 +1,186 @@
+package filterlang
+
+import (
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/lower"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/syntax"
+)
+
+// lowering walks the syntax tree in the order libpcap's parser reduces it
+// and calls the generator libpcap's grammar action calls for each node, so
+// that stateful primitives (vlan moves the offsets of what follows) and
+// register allocation happen in the same order.
+type lowering struct{ c *lower.Compiler }
+
+func qual(q syntax.Qual) lower.Qual {
+	return lower.Qual{Addr: uint8(q.Kind), Proto: uint8(q.Proto), Dir: uint8(q.Dir)}
+}
+
+func (l lowering) expr(e syntax.Expr) ir.Cond {
+	c := l.c
+	switch e := e.(type) {
+	case *syntax.Binary:
+		x := l.expr(e.X)
+		y := l.expr(e.Y)
+		if e.Op == syntax.And {
+			return &ir.And{X: x, Y: y}
+		}
+		return &ir.Or{X: x, Y: y}
+	case *syntax.Not:
+		return &ir.Not{X: l.expr(e.X)}
+	case *syntax.Primitive:
+		return l.primitive(e)
+	case *syntax.Abbrev:
+		c.At(e.ProtoPos)
+		return c.ProtoAbbrev(uint8(e.Proto))
+	case *syntax.Relation:
+		x := l.arith(e.X)
+		y := l.arith(e.Y)
+		c.At(e.OpPos)
+		switch e.Op {
+		case syntax.EQ:
+			return c.Relation(lower.RelEQ, x, y, false)
+		case syntax.GT:
+			return c.Relation(lower.RelGT, x, y, false)
+		case syntax.GE:
+			return c.Relation(lower.RelGE, x, y, false)
+		case syntax.LE:
+			return c.Relation(lower.RelGT, x, y, true)
+		case syntax.LT:
+			return c.Relation(lower.RelGE, x, y, true)
+		default: // syntax.NE
+			return c.Relation(lower.RelEQ, x, y, true)
+		}
+	case *syntax.Special:
+		return l.special(e)
+	case *syntax.Byte:
+		c.At(e.KeyPos)
+		return c.Byteop(e.Op, e.Index.Val, e.Value.Val)
+	case *syntax.Cast:
+		c.At(e.QualPos)
+		if e.Multicast {
+			return c.Multicast(uint8(e.Proto))
+		}
+		return c.Broadcast(uint8(e.Proto))
+	case *syntax.WLAN:
+		c.At(e.QualPos)
+		if e.IsDir {
+			return c.P80211Fcdir(e.Value)
+		}
+		return c.P80211Type(e.Value, e.Mask)
+	case *syntax.LLC:
+		c.At(e.KeyPos)
+		switch e.Type {
+		case syntax.LLCI:
+			return c.LlcI()
+		case syntax.LLCS:
+			return c.LlcS()
+		case syntax.LLCU:
+			return c.LlcU()
+		case syntax.LLCSSubtype:
+			return c.LlcSSubtype(e.Subtype)
+		case syntax.LLCUSubtype:
+			return c.LlcUSubtype(e.Subtype)
+		}
+		return c.Llc()
+	case *syntax.PF:
+		c.At(e.KeyPos)
+		return c.Pflog(e.Field.String(), e.Name, e.N.Val)
+	case *syntax.FieldCmp:
+		c.At(e.KeyPos)
+		return c.Unsupported(e.Field.String())
+	}
+	panic("filterlang: unknown syntax node")
+}
+
+// primitive lowers a qualified value: the grammar's nid/id rules choose
+// the generator by the kind of token the value is.
+func (l lowering) primitive(p *syntax.Primitive) ir.Cond {
+	c := l.c
+	q := qual(p.Qual)
+	v := p.Value
+	c.At(v.Pos)
+	switch v.Kind {
+	case syntax.ValNum:
+		return c.Ncode("", v.Num, q)
+	case syntax.ValIPv4:
+		return c.Ncode(v.Text, 0, q)
+	case syntax.ValIPv4Len:
+		return c.Mcode(v.Text, "", v.Len.Val, q)
+	case syntax.ValIPv4Mask:
+		return c.Mcode(v.Text, v.Mask, 0, q)
+	case syntax.ValIPv6:
+		return c.Mcode6(v.Text, "", 128, q)
+	case syntax.ValIPv6Len:
+		return c.Mcode6(v.Text, "", v.Len.Val, q)
+	case syntax.ValMAC:
+		return c.Ecode(v.Text, q)
+	case syntax.ValARCnet:
+		return c.Acode(v.Text, q)
+	}
+	return c.Scode(v.Text, q)
+}
+
+func (l lowering) special(s *syntax.Special) ir.Cond {
+	c := l.c
+	c.At(s.KeyPos)
+	n := s.N.Val
+	switch s.Kind {
+	case syntax.Less:
+		return c.Less(n)
+	case syntax.Greater:
+		return c.Greater(n)
+	case syntax.Inbound:
+		return c.Inbound(0)
+	case syntax.Outbound:
+		return c.Inbound(1)
+	case syntax.IfIndex:
+		return c.Ifindex(n)
+	case syntax.VLAN:
+		return c.Vlan(n, s.HasN)
+	case syntax.MPLS:
+		return c.Mpls(n, s.HasN)
+	case syntax.PPPoED:
+		return c.Pppoed()
+	case syntax.PPPoES:
+		return c.Pppoes(n, s.HasN)
+	case syntax.Geneve:
+		return c.Geneve(n, s.HasN)
+	case syntax.VXLAN:
+		return c.Vxlan(n, s.HasN)
+	}
+	return c.Unsupported(s.Kind.String())
+}
+
+func (l lowering) arith(a syntax.Arith) *lower.Arth {
+	c := l.c
+	switch a := a.(type) {
+	case *syntax.Num:
+		c.At(a.Number.Pos)
+		return c.Loadi(a.Val)
+	case *syntax.Len:
+		c.At(a.LenPos)
+		return c.Loadlen()
+	case *syntax.Load:
+		index := l.arith(a.Index)
+		c.At(a.ProtoPos)
+		return c.Load(uint8(a.Proto), index, a.Size.Val)
+	case *syntax.Neg:
+		x := l.arith(a.X)
+		c.At(a.MinusPos)
+		return c.Neg(x)
+	case *syntax.BinArith:
+		x := l.arith(a.X)
+		y := l.arith(a.Y)
+		c.At(a.OpPos)
+		return c.Arith(arithOps[a.Op], x, y)
+	}
+	panic("filterlang: unknown arithmetic node")
+}
+
+var arithOps = map[syntax.ArithOp]int{
+	syntax.Add: lower.OpAdd, syntax.Sub: lower.OpSub, syntax.Mul: lower.OpMul,
+	syntax.Div: lower.OpDiv, syntax.Mod: lower.OpMod, syntax.AndOp: lower.OpAnd,
+	syntax.OrOp: lower.OpOr, syntax.Xor: lower.OpXor, syntax.Lsh: lower.OpLsh,
+	syntax.Rsh: lower.OpRsh,
+}
