@@ -107,6 +107,10 @@ func lower(t *testing.T, lc listingCase) string {
 	return ir.Emit(ir.Build(cond, listingSnapLen, 0)).Format(cbpf.Decimal)
 }
 
+// ReadListings lets the tests that compile the listings' expressions
+// from text read them.
+var ReadListings = readListings
+
 func readListings(path string) (map[string]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
