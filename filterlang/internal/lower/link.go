@@ -77,10 +77,9 @@ const (
 
 	pflogAF = 1 // offset of the address family in the pflog header
 
-	sunatmProtoPos  = 0 // offset of the protocol type in SunATM's header
-	sunatmPktBegin  = 4 // where the ATM packet starts
-	sunatmPTLLC     = 2 // LLC-encapsulated payload
-	sunatmLANECtrl  = 0xff00
+	sunatmProtoPos  = 0          // offset of the protocol type in SunATM's header
+	sunatmPktBegin  = 4          // where the ATM packet starts
+	sunatmPTLLC     = 2          // LLC-encapsulated payload
 	dltPPIIEEE80211 = 0x69000000 // DLT_IEEE802_11 (105), little-endian, as the PPI header holds it
 
 	pppIP     = 0x0021
@@ -601,10 +600,9 @@ func (c *Compiler) prevLinkhdrCheck() ir.Cond {
 			stmt(opLDX|modeMEM, uint32(c.offLinkPL.reg)),
 		}, jmpJEQ|srcX, 0))
 	}
-	if c.prevLinktype == dltSunATM {
-		// LANE: data frames only, not LE Control frames.
-		return not(c.cmp(orPrevLinkHdr, sunatmPktBegin, sizeH, sunatmLANECtrl))
-	}
+	// libpcap also checks here that LANE frames on SunATM are data, but
+	// only its "lane" keyword makes SunATM the previous link type, and
+	// ATM keywords are not supported.
 	return nil
 }
 

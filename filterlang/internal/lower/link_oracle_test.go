@@ -107,6 +107,11 @@ func checkLinkCases(t *testing.T, name string, cases []linkCase) {
 	t.Helper()
 	path := filepath.Join("testdata", "link", name)
 	if linkUpdating() {
+		for _, tool := range []string{"pcap-oracle", "tcpdump"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				t.Skipf("-update needs %s (libpcap 1.10.3; build the oracle with ../shared/tools/build-oracle.sh): %v", tool, err)
+			}
+		}
 		if err := writeLinkGolden(path, cases); err != nil {
 			t.Fatalf("regenerate %s: %v", path, err)
 		}

@@ -95,3 +95,32 @@ func TestLinkTypeChecks(t *testing.T) {
 	)
 	checkLinkCases(t, "linktype.golden", cases)
 }
+
+// TestLinkEncapsulated checks the link-layer tests after an
+// encapsulation has moved the link layer: the payload of MPLS and PPPoE,
+// the Ethernet frame inside Geneve (VXLAN, from libpcap master, is not
+// in the oracle).
+func TestLinkEncapsulated(t *testing.T) {
+	then := func(first, second func(c *Compiler) ir.Cond) func(c *Compiler) ir.Cond {
+		return func(c *Compiler) ir.Cond {
+			a := first(c)
+			return and(a, second(c))
+		}
+	}
+	mpls := func(c *Compiler) ir.Cond { return c.Mpls(0, false) }
+	pppoes := func(c *Compiler) ir.Cond { return c.Pppoes(0, false) }
+	geneve := func(c *Compiler) ir.Cond { return c.Geneve(0, false) }
+	broadcast := func(c *Compiler) ir.Cond { return c.Broadcast(QLink) }
+	multicast := func(c *Compiler) ir.Cond { return c.Multicast(QLink) }
+	cases := []linkCase{
+		{dlt: "EN10MB", expr: "mpls and ip", build: then(mpls, linkProto(ethertypeIP))},
+		{dlt: "EN10MB", expr: "mpls and ip6", build: then(mpls, linkProto(ethertypeIPv6))},
+		{dlt: "EN10MB", expr: "pppoes and ip6", build: then(pppoes, linkProto(ethertypeIPv6))},
+		{dlt: "EN10MB", expr: "geneve and ip", build: then(geneve, linkProto(ethertypeIP))},
+		{dlt: "EN10MB", expr: "geneve and ether broadcast", build: then(geneve, broadcast)},
+		{dlt: "EN10MB", expr: "geneve and ether multicast", build: then(geneve, multicast)},
+		{dlt: "EN10MB", expr: "geneve and llc", build: then(geneve, (*Compiler).Llc)},
+		{dlt: "IEEE802_11_RADIO", expr: "mpls and ip", build: then(mpls, linkProto(ethertypeIP))},
+	}
+	checkLinkCases(t, "encapsulated.golden", cases)
+}

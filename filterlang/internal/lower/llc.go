@@ -20,9 +20,9 @@ func (c *Compiler) llcCheck() ir.Cond {
 		b0 := not(c.cmpGT(orLinkType, 0, sizeH, ethermtu))
 		return and(b0, not(c.cmp(orLLC, 0, sizeH, 0xffff)))
 	case dltSunATM:
-		b := c.sunatmLLCCheck()
-		c.linktype = c.prevLinktype
-		return b
+		// libpcap then restores the link type "lane" replaced, which
+		// without ATM keywords is SunATM still.
+		return c.sunatmLLCCheck()
 	case dltIEEE802, dltFDDI, dltATMRFC1483:
 		// Assumed: these carry LLC frames.
 		return genTrue()
