@@ -1,10 +1,14 @@
 package lower
 
 import (
+	"errors"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
 	"github.com/gotcpdump/gotcpdump/internal/netdb"
+	"github.com/gotcpdump/gotcpdump/internal/netdb/netdbtest"
 )
 
 // oracleMachineNames are the name databases of the machine that wrote
@@ -66,6 +70,8 @@ func networkCases() []listingCase {
 	prange := qual(QPortrange, QDefault, QDefault)
 	proto := qual(QProto, QDefault, QDefault)
 	chain := qual(QProtochain, QDefault, QDefault)
+	linkHost := qual(QHost, QLink, QDefault)
+	dn := func(dir uint8) Qual { return qual(QDefault, QDecnet, dir) }
 	var cases []listingCase
 	add := func(dlt, expr string, build func(*Compiler) ir.Cond) {
 		cases = append(cases, listingCase{dlt: dlt, expr: expr, build: func(c *Compiler) ir.Cond {
@@ -195,7 +201,6 @@ func networkCases() []listingCase {
 	}
 
 	// MAC addresses and names.
-	linkHost := qual(QHost, QLink, QDefault)
 	for _, dlt := range []string{"EN10MB", "FDDI", "IEEE802", "IEEE802_11", "IEEE802_11_RADIO", "IP_OVER_FC", "NETANALYZER", "ARCNET", "RAW"} {
 		add(dlt, "ether host 00:11:22:33:44:55", ecode("00:11:22:33:44:55", linkHost))
 		add(dlt, "ether host foo", scode("foo", linkHost))
@@ -209,6 +214,47 @@ func networkCases() []listingCase {
 	add("EN10MB", "link host $c0", acode("$c0", linkHost))
 	add("ARCNET", "host $c0", acode("$c0", host))
 	add("ARCNET_LINUX", "link net $c0", acode("$c0", qual(QNet, QLink, QDefault)))
+
+	// The offsets and link-layer checks of other link types.
+	for _, dlt := range []string{
+		"LINUX_SLL", "LINUX_SLL2", "NULL", "LOOP", "PPP", "C_HDLC", "FRELAY", "FDDI", "IEEE802",
+		"IEEE802_11", "IEEE802_11_RADIO", "PRISM_HEADER", "PPI", "ARCNET", "ATM_RFC1483", "SUNATM",
+		"PFLOG", "IP_OVER_FC", "IPNET", "ENC",
+	} {
+		add(dlt, "host 10.1.2.3", ncode("10.1.2.3", 0, host))
+		add(dlt, "ip6 src net fe80::/10", mcode6("fe80::", 10, qual(QNet, QIPv6, QSrc)))
+		add(dlt, "tcp dst portrange 1-1023", scode("1-1023", qual(QPortrange, QTCP, QDst)))
+		add(dlt, "ip6 proto 17", ncode("", 17, qual(QProto, QIPv6, QDefault)))
+		add(dlt, "iso proto \\isis", scode("isis", qual(QProto, QISO, QDefault)))
+		add(dlt, "l2", abbrev(QISISL2))
+		add(dlt, "decnet src 1.1", ncode("1.1", 0, dn(QSrc)))
+		add(dlt, "ip protochain 6", ncode("", 6, qual(QProtochain, QIP, QDefault)))
+		add(dlt, "stp", abbrev(QSTP))
+		add(dlt, "atalk", abbrev(QAtalk))
+	}
+
+	// After encapsulations, which move the offsets for what follows.
+	vlan := func(c *Compiler) ir.Cond { return c.Vlan(0, false) }
+	mpls := func(c *Compiler) ir.Cond { return c.Mpls(0, false) }
+	pppoes := func(c *Compiler) ir.Cond { return c.Pppoes(0, false) }
+	geneve := func(c *Compiler) ir.Cond { return c.Geneve(0, false) }
+	add("EN10MB", "vlan and host 10.1.2.3", andThen(vlan, ncode("10.1.2.3", 0, host)))
+	add("EN10MB", "vlan and vlan and tcp port 80", andThen(andThen(vlan, vlan), ncode("", 80, qual(QPort, QTCP, QDefault))))
+	add("EN10MB", "mpls and host 10.1.2.3", andThen(mpls, ncode("10.1.2.3", 0, host)))
+	add("EN10MB", "mpls and net 10.0.0.0/8", andThen(mpls, mcode("10.0.0.0", "", 8, net)))
+	add("EN10MB", "mpls and port 53", andThen(mpls, ncode("", 53, port)))
+	add("EN10MB", "pppoes and host ::1", andThen(pppoes, mcode6("::1", 128, host)))
+	add("EN10MB", "pppoes and ip protochain 6", andThen(pppoes, ncode("", 6, qual(QProtochain, QIP, QDefault))))
+	add("EN10MB", "geneve and host 10.1.2.3", andThen(geneve, ncode("10.1.2.3", 0, host)))
+	add("EN10MB", "geneve and udp portrange 1-2", andThen(geneve, scode("1-2", qual(QPortrange, QUDP, QDefault))))
+	add("EN10MB", "geneve and ether host 0:1:2:3:4:5", andThen(geneve, ecode("0:1:2:3:4:5", linkHost)))
+	add("EN10MB", "geneve and protochain 6", andThen(geneve, ncode("", 6, chain)))
+	add("EN10MB", "protochain 6 and protochain 17", andThen(ncode("", 6, chain), ncode("", 17, chain)))
+	cases = append(cases,
+		listingCase{dlt: "EN10MB", live: true, expr: "vlan and host 10.1.2.3", build: andThen(vlan, ncode("10.1.2.3", 0, host))},
+		listingCase{dlt: "EN10MB", live: true, expr: "vlan and tcp port 80", build: andThen(vlan, ncode("", 80, qual(QPort, QTCP, QDefault)))},
+		listingCase{dlt: "EN10MB", live: true, expr: "vlan and ip protochain 6", build: andThen(vlan, ncode("", 6, qual(QProtochain, QIP, QDefault)))},
+	)
 
 	// Errors.
 	errs := []struct {
@@ -304,4 +350,50 @@ func networkCases() []listingCase {
 
 func TestNetworkListings(t *testing.T) {
 	checkListings(t, "network.listings", networkCases())
+}
+
+// TestGatewayErrors checks the errors of "gateway", which Debian's
+// libpcap 1.10.3 does not compile at all: the messages are those of
+// libpcap's gen_gateway (1.10.3 without IPv6, master for MPLS and
+// tunnels), with libpcap's test host names.
+func TestGatewayErrors(t *testing.T) {
+	const (
+		both   = "eth-ipv4-ipv6.host123.libpcap.test"
+		noIPv4 = "eth-noipv4-ipv6.host123.libpcap.test"
+		noEth  = "noeth-ipv4-noipv6.host123.libpcap.test"
+	)
+	gateway := func(name string, proto, dir uint8) func(*Compiler) ir.Cond {
+		return func(c *Compiler) ir.Cond { return c.Gateway(name, proto, dir) }
+	}
+	for _, tc := range []struct {
+		dlt   int
+		expr  string
+		build func(*Compiler) ir.Cond
+		want  string
+	}{
+		{dltEN10MB, "ip6 gateway " + both, gateway(both, QIPv6, QDefault), "illegal modifier of 'gateway'"},
+		{dltEN10MB, "tcp gateway " + both, gateway(both, QTCP, QDefault), "illegal modifier of 'gateway'"},
+		{dltEN10MB, "src gateway " + both, gateway(both, QDefault, QSrc), "direction applied to 'gateway'"},
+		{dltRaw, "gateway " + both, gateway(both, QDefault, QDefault), "'gateway' supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel"},
+		{dltEN10MB, "gateway " + noEth, gateway(noEth, QDefault, QDefault), "unknown ether host: " + noEth},
+		{dltEN10MB, "gateway " + noIPv4, gateway(noIPv4, QDefault, QDefault), "unknown host '" + noIPv4 + "'"},
+		{dltEN10MB, "arp gateway " + noIPv4, gateway(noIPv4, QARP, QDefault), "unknown host '" + noIPv4 + "' for specified address family"},
+		{dltEN10MB, "mpls and gateway " + both, andThen(func(c *Compiler) ir.Cond { return c.Mpls(0, false) }, gateway(both, QDefault, QDefault)), "'gateway' cannot be used within MPLS"},
+		{dltEN10MB, "geneve and gateway " + both, andThen(func(c *Compiler) ir.Cond { return c.Geneve(0, false) }, gateway(both, QDefault, QDefault)), "'gateway' cannot be used within VXLAN or Geneve"},
+	} {
+		t.Run(tc.expr, func(t *testing.T) {
+			c, err := New(Config{DLT: tc.dlt, SnapLen: 262144, Netmask: NetmaskUnknown, Names: netdbtest.DB()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Run(func() { tc.build(c) })
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v, want a compile error", err)
+			}
+			if diff := cmp.Diff(tc.want, ce.Msg); diff != "" {
+				t.Errorf("message (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
