@@ -125,10 +125,11 @@ func (c *Compiler) Relation(code int, a0, a1 *Arth, reversed bool) ir.Cond {
 	}
 	c.freeReg(a0.reg)
 	c.freeReg(a1.reg)
-	if check := andChecks(a0.check, a1.check); check != nil {
-		b = and(check, b)
+	check := a0.check
+	if a1.check != nil {
+		check = andIf(a0.check, a1.check)
 	}
-	return b
+	return andIf(check, b)
 }
 
 // Load is "proto[index:size]" (gen_load): size bytes (1, 2 or 4) at the
@@ -167,7 +168,7 @@ func (c *Compiler) Load(proto uint8, index *Arth, size uint32) *Arth {
 		s = c.indexedLoad(&c.offLinkHdr, index, width, c.offLinkHdr.constant)
 	case QIP, QARP, QRARP, QAtalk, QDecnet, QSca, QLat, QMoprc, QMopdl, QIPv6:
 		s = c.indexedLoad(&c.offLinkPL, index, width, c.offLinkPL.constant+c.offNL)
-		index.check = andChecks(index.check, c.ProtoAbbrev(proto))
+		index.check = andIf(index.check, c.ProtoAbbrev(proto))
 	case QSCTP, QTCP, QUDP, QICMP, QIGMP, QIGRP, QPIM, QVRRP, QCARP:
 		// X is the length of the IPv4 header (plus the variable part of
 		// the payload's offset); the index goes on top of it.
@@ -178,10 +179,10 @@ func (c *Compiler) Load(proto uint8, index *Arth, size uint32) *Arth {
 			stmt(opLD|modeIND|width, c.offLinkPL.constant+c.offNL))
 		check := c.ProtoAbbrev(proto)
 		check = and(check, c.ipfrag())
-		check = andChecks(index.check, check)
+		check = andIf(index.check, check)
 		index.check = and(c.ProtoAbbrev(QIP), check)
 	case QICMPv6:
-		check := andChecks(index.check, c.ProtoAbbrev(QIPv6))
+		check := andIf(index.check, c.ProtoAbbrev(QIPv6))
 		index.check = and(check, c.cmp(orLinkPL, 6, sizeB, ipprotoICMPv6))
 		s = c.indexedLoad(&c.offLinkPL, index, width, c.offLinkPL.constant+c.offNL+40)
 	default:
@@ -203,16 +204,4 @@ func (c *Compiler) indexedLoad(off *absOffset, index *Arth, width uint16, k uint
 		s = stmts{xferToX(index)}
 	}
 	return append(s, stmt(opLD|modeIND|width, k))
-}
-
-// andChecks is the conjunction of two protocol checks, either of which
-// may be absent (nil).
-func andChecks(x, y ir.Cond) ir.Cond {
-	switch {
-	case x == nil:
-		return y
-	case y == nil:
-		return x
-	}
-	return and(x, y)
 }
