@@ -273,3 +273,7 @@ func writePcapHeader(dir string, lt layers.LinkType, swapped bool) (string, erro
 	path := filepath.Join(dir, name)
 	return path, os.WriteFile(path, hdr, 0o644)
 }
+
+// ReadLinkGolden lets the tests of package lower_test read the golden
+// files.
+var ReadLinkGolden = readLinkGolden
