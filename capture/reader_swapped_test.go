@@ -25,4 +25,3 @@ func TestSwapped(t *testing.T) {
 		}
 	}
 }
-
