@@ -82,6 +82,8 @@ var linkCastTypes = []string{
 	"EN10MB", "NETANALYZER", "FDDI", "IEEE802", "IP_OVER_FC", "ARCNET", "ARCNET_LINUX",
 	"IEEE802_11", "IEEE802_11_RADIO", "PRISM_HEADER", "PPI",
 	"LINUX_SLL", "RAW", "NULL",
+	// A payload offset computed from the header: pflog's prologue.
+	"PFLOG",
 }
 
 func TestLinkBroadcastMulticast(t *testing.T) {
