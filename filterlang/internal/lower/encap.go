@@ -303,6 +303,8 @@ func (c *Compiler) tunnel(tn tunnel, vni uint32, hasVNI bool) ir.Cond {
 	// Compute the new offsets when the test holds, in a test that always
 	// does.
 	offsets := withPrologue(genTrue(), tn.offsets(c))
+	// The link layer now comes from a tunnel (master's is_encap, which
+	// covers VXLAN too): its type field exists even without a header.
 	c.isGeneve = true
 	return and(b, offsets)
 }
