@@ -1,0 +1,104 @@
+package lower_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/filterlang"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/lower"
+	"github.com/gotcpdump/gotcpdump/internal/linktype"
+	"github.com/gotcpdump/gotcpdump/internal/netdb"
+)
+
+// machineNames are the names of testdata/network.listings that come from
+// the hosts, networks and ethers files of the machine libpcap ran on.
+var machineNames = []string{"localhost", "loopback", "link-local", "foo", "no-such-host.invalid", "no-such-net"}
+
+// TestNetworkListingsParsed compiles the expressions of the network
+// listings from their text, through the parser and the grammar's mapping
+// onto the generators, with this machine's names, and compares the
+// unoptimised programs with libpcap's. Expressions with names from the
+// machine's files are checked only where this machine resolves them as
+// the one libpcap ran on.
+func TestNetworkListingsParsed(t *testing.T) {
+	listings, err := lower.ReadListings(filepath.Join("testdata", "network.listings"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameNames := sameAnswers(netdb.System(), lower.OracleMachineNames())
+	for key, want := range listings {
+		t.Run(key, func(t *testing.T) {
+			head, expr, ok := strings.Cut(key, ": ")
+			if !ok {
+				t.Fatalf("bad key %q", key)
+			}
+			if !sameNames && usesMachineNames(expr) {
+				t.Skip("this machine's hosts, networks or ethers differ from those libpcap used")
+			}
+			dltName, live := strings.CutSuffix(head, " live")
+			lt, ok := linktype.Parse(dltName)
+			if !ok {
+				t.Fatalf("unknown link type %q", dltName)
+			}
+			opts := filterlang.Options{LinkType: lt, Netmask: filterlang.NetmaskUnknown, NoOptimize: true}
+			if live {
+				opts.Target = filterlang.LinuxLive
+			}
+			prog, err := filterlang.Compile(expr, opts)
+			var got string
+			var ce *filterlang.Error
+			switch {
+			case errors.As(err, &ce):
+				got = "error: " + ce.Msg + "\n"
+			case err != nil:
+				t.Fatalf("error of type %T: %v", err, err)
+			default:
+				got = prog.Format(cbpf.Decimal)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("program differs from libpcap's (-libpcap +ours):\n%s", diff)
+			}
+		})
+	}
+}
+
+func usesMachineNames(expr string) bool {
+	for _, w := range strings.Fields(expr) {
+		for _, n := range machineNames {
+			if w == n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameAnswers reports whether two databases answer alike for the names
+// of the machine's files.
+func sameAnswers(a, b *netdb.DB) bool {
+	for _, n := range machineNames {
+		ha, errA := a.Host(context.Background(), n)
+		hb, errB := b.Host(context.Background(), n)
+		if (errA == nil) != (errB == nil) || !slices.Equal(ha, hb) {
+			return false
+		}
+		na, ma, errA := a.Network(n)
+		nb, mb, errB := b.Network(n)
+		if (errA == nil) != (errB == nil) || na != nb || ma != mb {
+			return false
+		}
+		ea, errA := a.EtherHost(n)
+		eb, errB := b.EtherHost(n)
+		if (errA == nil) != (errB == nil) || ea != eb {
+			return false
+		}
+	}
+	return true
+}
