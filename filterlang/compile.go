@@ -36,7 +36,9 @@ func compile(expr string, opts Options, names *netdb.DB) (cbpf.Program, error) {
 	}
 	dlt, ok := linktype.DLT(opts.LinkType)
 	if !ok {
-		return nil, fail(-1, fmt.Sprintf("unknown data link type %d", opts.LinkType))
+		// libpcap takes a link type it has no entry for to be a DLT value
+		// already; lowering rejects those it cannot compile for.
+		dlt = int(opts.LinkType)
 	}
 	snap := opts.SnapLen
 	if snap == 0 {

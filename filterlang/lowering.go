@@ -116,7 +116,7 @@ func (l lowering) primitive(p *syntax.Primitive) ir.Cond {
 	case syntax.ValMAC:
 		return c.Ecode(v.Text, q)
 	case syntax.ValARCnet:
-		return c.Acode(v.Text, q)
+		return c.Acode("$"+v.Text, q) // the scanner's token, as libpcap passes it
 	}
 	return c.Scode(v.Text, q)
 }
