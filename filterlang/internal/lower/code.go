@@ -45,25 +45,21 @@ func (c *Compiler) Scode(name string, q Qual) ir.Cond {
 		}
 		return c.hostByName(name, q)
 	case QPort:
-		if q.Proto != QDefault && q.Proto != QUDP && q.Proto != QTCP && q.Proto != QSCTP {
-			c.fail("illegal qualifier of 'port'")
-		}
+		want := c.portQualProto(q.Proto, "port")
 		p, err := c.names().Port(name)
 		if err != nil {
 			c.failLookup(err, "unknown port '%s'", name)
 		}
-		ipProto := c.portTransport("port '%s'", name, q.Proto, p.Transport)
+		ipProto := c.portTransport("port '%s'", name, want, p.Transport)
 		b := c.port(uint32(p.Number), ipProto, q.Dir)
 		return or(c.port6(uint32(p.Number), ipProto, q.Dir), b)
 	case QPortrange:
-		if q.Proto != QDefault && q.Proto != QUDP && q.Proto != QTCP && q.Proto != QSCTP {
-			c.fail("illegal qualifier of 'portrange'")
-		}
+		want := c.portQualProto(q.Proto, "portrange")
 		r, err := c.names().PortRange(name)
 		if err != nil {
 			c.failLookup(err, "unknown port in range '%s'", name)
 		}
-		ipProto := c.portTransport("port in range '%s'", name, q.Proto, r.Transport)
+		ipProto := c.portTransport("port in range '%s'", name, want, r.Transport)
 		c.checkPortNumber(r.First)
 		c.checkPortNumber(r.Last)
 		b := c.portrange(uint32(r.First), uint32(r.Last), ipProto, q.Dir)
@@ -159,13 +155,31 @@ func (c *Compiler) macHost(eaddr []byte, dir uint8) ir.Cond {
 	return nil
 }
 
-// portTransport checks a named port's transport against the qualifier
-// (what names the port in errors) and returns the IP protocol to test:
-// the qualifier's, or protoUndef when neither names one.
-func (c *Compiler) portTransport(what, name string, proto uint8, t netdb.Transport) int {
-	named := map[netdb.Transport]int{netdb.AnyTransport: protoUndef, netdb.TCP: ipprotoTCP, netdb.UDP: ipprotoUDP}[t]
-	want := map[uint8]int{QTCP: ipprotoTCP, QUDP: ipprotoUDP, QSCTP: ipprotoSCTP}[proto]
-	if proto == QDefault {
+// portProtos are the IP protocols the qualifiers of "port" and
+// "portrange" select; protoUndef, without a qualifier, stands for all.
+var portProtos = map[uint8]int{QDefault: protoUndef, QTCP: ipprotoTCP, QUDP: ipprotoUDP, QSCTP: ipprotoSCTP}
+
+// namedPortProtos are the IP protocols of a port name's transport.
+var namedPortProtos = map[netdb.Transport]int{netdb.AnyTransport: protoUndef, netdb.TCP: ipprotoTCP, netdb.UDP: ipprotoUDP}
+
+var ipProtoNames = map[int]string{ipprotoTCP: "tcp", ipprotoUDP: "udp", ipprotoSCTP: "sctp"}
+
+// portQualProto returns the IP protocol the qualifier of "port" or
+// "portrange" (kw) selects, failing for one that selects none.
+func (c *Compiler) portQualProto(proto uint8, kw string) int {
+	p, ok := portProtos[proto]
+	if !ok {
+		c.fail("illegal qualifier of '%s'", kw)
+	}
+	return p
+}
+
+// portTransport checks a named port's transport t against want, the
+// qualifier's protocol (what names the port in errors), and returns the
+// IP protocol to test: the qualifier's, else the name's.
+func (c *Compiler) portTransport(what, name string, want int, t netdb.Transport) int {
+	named := namedPortProtos[t]
+	if want == protoUndef {
 		return named
 	}
 	if named != protoUndef && named != want {
@@ -173,8 +187,6 @@ func (c *Compiler) portTransport(what, name string, proto uint8, t netdb.Transpo
 	}
 	return want
 }
-
-var ipProtoNames = map[int]string{ipprotoTCP: "tcp", ipprotoUDP: "udp", ipprotoSCTP: "sctp"}
 
 // checkPortNumber rejects a port range bound outside 0..65535.
 func (c *Compiler) checkPortNumber(p int) {
@@ -225,17 +237,17 @@ func (c *Compiler) Ncode(s string, v uint32, q Qual) ir.Cond {
 			mask <<= 32 - vlen
 		}
 		return c.Host(v, mask, q.Proto, q.Dir, q.Addr)
-	case QPort, QPortrange:
-		ipProto, ok := map[uint8]int{QUDP: ipprotoUDP, QTCP: ipprotoTCP, QSCTP: ipprotoSCTP, QDefault: protoUndef}[q.Proto]
-		if !ok {
-			c.fail("illegal qualifier of '%s'", map[uint8]string{QPort: "port", QPortrange: "portrange"}[q.Addr])
-		}
+	case QPort:
+		ipProto := c.portQualProto(q.Proto, "port")
 		if v > 65535 {
 			c.fail("illegal port number %d > 65535", v)
 		}
-		if q.Addr == QPort {
-			b := c.port(v, ipProto, q.Dir)
-			return or(c.port6(v, ipProto, q.Dir), b)
+		b := c.port(v, ipProto, q.Dir)
+		return or(c.port6(v, ipProto, q.Dir), b)
+	case QPortrange:
+		ipProto := c.portQualProto(q.Proto, "portrange")
+		if v > 65535 {
+			c.fail("illegal port number %d > 65535", v)
 		}
 		b := c.portrange(v, v, ipProto, q.Dir)
 		return or(c.portrange6(v, v, ipProto, q.Dir), b)

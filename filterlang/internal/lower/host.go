@@ -108,12 +108,9 @@ func (c *Compiler) Host(addr, mask uint32, proto, dir, typ uint8) ir.Cond {
 			b = or(b, c.Host(addr, mask, QRARP, dir, typ))
 		}
 		return b
-	case QIP:
-		return c.hostop(addr, mask, dir, ethertypeIP, ipv4SrcOffset, ipv4DstOffset)
-	case QARP:
-		return c.hostop(addr, mask, dir, ethertypeARP, arpSrcOffset, arpDstOffset)
-	case QRARP:
-		return c.hostop(addr, mask, dir, ethertypeRevARP, arpSrcOffset, arpDstOffset)
+	case QIP, QARP, QRARP:
+		h := ipv4Headers[proto]
+		return c.hostop(addr, mask, dir, h.llProto, h.srcOff, h.dstOff)
 	case QDecnet:
 		return c.dnhostop(addr, dir)
 	case QLink:
@@ -127,6 +124,15 @@ func (c *Compiler) Host(addr, mask uint32, proto, dir, typ uint8) ir.Cond {
 	}
 	c.fail("'%s' modifier applied to %s", c.protoKeyword(proto), kind)
 	return nil
+}
+
+// ipv4Header is where a protocol with IPv4 addresses keeps them.
+type ipv4Header struct{ llProto, srcOff, dstOff uint32 }
+
+var ipv4Headers = map[uint8]ipv4Header{
+	QIP:   {ethertypeIP, ipv4SrcOffset, ipv4DstOffset},
+	QARP:  {ethertypeARP, arpSrcOffset, arpDstOffset},
+	QRARP: {ethertypeRevARP, arpSrcOffset, arpDstOffset},
 }
 
 // unimplementedHostProto names the protocols whose hosts libpcap cannot
@@ -278,17 +284,11 @@ func (c *Compiler) Gateway(name string, proto, dir uint8) ir.Cond {
 	// notVia holds for a packet of protocol p none of whose addresses is
 	// the name's.
 	notVia := func(p uint8) ir.Cond {
-		ll, src, dst := uint32(ethertypeIP), uint32(ipv4SrcOffset), uint32(ipv4DstOffset)
-		switch p {
-		case QARP:
-			ll, src, dst = ethertypeARP, arpSrcOffset, arpDstOffset
-		case QRARP:
-			ll, src, dst = ethertypeRevARP, arpSrcOffset, arpDstOffset
-		}
-		b := c.linktypeCheck(ll)
+		h := ipv4Headers[p]
+		b := c.linktypeCheck(h.llProto)
 		var any ir.Cond
 		for _, a := range v4 {
-			t := c.hostop(a, 0xffffffff, QOr, ll, src, dst)
+			t := c.hostop(a, 0xffffffff, QOr, h.llProto, h.srcOff, h.dstOff)
 			if any != nil {
 				t = or(any, t)
 			}
