@@ -5,9 +5,16 @@ import "golang.org/x/net/bpf"
 // Cond is a condition on a packet: a [Test], [And], [Or], [Not] or [Const].
 type Cond interface{ isCond() }
 
-// Test runs Stmts (loads, stores and ALU operations: no jumps or returns)
-// and then the conditional jump Jump (jeq, jgt, jge or jset, on K or X);
-// Jump's Jt and Jf are ignored. The test holds when the jump is taken.
+// Test runs Stmts (loads, stores and ALU operations) and then the
+// conditional jump Jump (jeq, jgt, jge or jset, on K or X); Jump's Jt and
+// Jf are ignored. The test holds when the jump is taken.
+//
+// A few generators need control flow inside a test, as libpcap's do:
+// protochain's loop over IPv6 extension headers, geneve's and the live
+// vlan's offset computations. Their Stmts may contain jumps whose offsets
+// are relative and stay within the statements (protochain's "ja" goes
+// backwards), so they are emitted unchanged wherever the block lands;
+// such programs are not optimised.
 type Test struct {
 	Stmts []bpf.RawInstruction
 	Jump  bpf.RawInstruction
