@@ -37,20 +37,8 @@ func (l lowering) expr(e syntax.Expr) ir.Cond {
 		x := l.arith(e.X)
 		y := l.arith(e.Y)
 		c.At(e.OpPos)
-		switch e.Op {
-		case syntax.EQ:
-			return c.Relation(lower.RelEQ, x, y, false)
-		case syntax.GT:
-			return c.Relation(lower.RelGT, x, y, false)
-		case syntax.GE:
-			return c.Relation(lower.RelGE, x, y, false)
-		case syntax.LE:
-			return c.Relation(lower.RelGT, x, y, true)
-		case syntax.LT:
-			return c.Relation(lower.RelGE, x, y, true)
-		default: // syntax.NE
-			return c.Relation(lower.RelEQ, x, y, true)
-		}
+		code, reversed := relation(e.Op)
+		return c.Relation(code, x, y, reversed)
 	case *syntax.Special:
 		return l.special(e)
 	case *syntax.Byte:
@@ -88,9 +76,52 @@ func (l lowering) expr(e syntax.Expr) ir.Cond {
 		return c.Pflog(e.Field.String(), e.Name, e.N.Val)
 	case *syntax.FieldCmp:
 		c.At(e.KeyPos)
+		if field, ok := mtp3Fields[e.Field]; ok {
+			return l.mtp3(field, e)
+		}
 		return c.Unsupported(e.Field.String())
 	}
 	panic("filterlang: unknown syntax node")
+}
+
+// relation returns the Relation code of a comparison operator, and
+// whether it is reversed: the grammar's relop and irelop.
+func relation(op syntax.RelOp) (code int, reversed bool) {
+	switch op {
+	case syntax.EQ:
+		return lower.RelEQ, false
+	case syntax.GT:
+		return lower.RelGT, false
+	case syntax.GE:
+		return lower.RelGE, false
+	case syntax.LE:
+		return lower.RelGT, true
+	case syntax.LT:
+		return lower.RelGE, true
+	}
+	return lower.RelEQ, true // syntax.NE
+}
+
+var mtp3Fields = map[syntax.Field]int{
+	syntax.FieldSIO: lower.MSIO, syntax.FieldOPC: lower.MOPC, syntax.FieldDPC: lower.MDPC,
+	syntax.FieldSLS: lower.MSLS, syntax.FieldHSIO: lower.MHSIO, syntax.FieldHOPC: lower.MHOPC,
+	syntax.FieldHDPC: lower.MHDPC, syntax.FieldHSLS: lower.MHSLS,
+}
+
+// mtp3 lowers an MTP3 field test: one comparison, or, for a list of
+// values, an equality test of each, or'ed from the left.
+func (l lowering) mtp3(field int, e *syntax.FieldCmp) ir.Cond {
+	code, reversed := relation(e.Op)
+	var b ir.Cond
+	for _, v := range e.Values {
+		x := l.c.Mtp3Field(field, v.Val, code, reversed)
+		if b == nil {
+			b = x
+		} else {
+			b = &ir.Or{X: b, Y: x}
+		}
+	}
+	return b
 }
 
 // primitive lowers a qualified value: the grammar's nid/id rules choose
@@ -116,7 +147,7 @@ func (l lowering) primitive(p *syntax.Primitive) ir.Cond {
 	case syntax.ValMAC:
 		return c.Ecode(v.Text, q)
 	case syntax.ValARCnet:
-		return c.Acode("$"+v.Text, q) // the scanner's token, as libpcap passes it
+		return c.Mac8code("$"+v.Text, q) // the scanner's token, as libpcap passes it
 	}
 	return c.Scode(v.Text, q)
 }
@@ -149,6 +180,9 @@ func (l lowering) special(s *syntax.Special) ir.Cond {
 	case syntax.VXLAN:
 		return c.Vxlan(n, s.HasN)
 	}
+	if typ, ok := mtp2Types[s.Kind]; ok {
+		return c.Mtp2Type(typ)
+	}
 	return c.Unsupported(s.Kind.String())
 }
 
@@ -176,6 +210,11 @@ func (l lowering) arith(a syntax.Arith) *lower.Arth {
 		return c.Arith(arithOps[a.Op], x, y)
 	}
 	panic("filterlang: unknown arithmetic node")
+}
+
+var mtp2Types = map[syntax.SpecialKind]int{
+	syntax.FISU: lower.MFISU, syntax.LSSU: lower.MLSSU, syntax.MSU: lower.MMSU,
+	syntax.HFISU: lower.MHFISU, syntax.HLSSU: lower.MHLSSU, syntax.HMSU: lower.MHMSU,
 }
 
 var arithOps = map[syntax.ArithOp]int{

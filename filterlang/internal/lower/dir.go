@@ -48,6 +48,9 @@ func (c *Compiler) Inbound(dir int) ir.Cond {
 	case dltPPPPPPD:
 		return c.cmp(orLinkHdr, 0, sizeB, pick(pppdIn, pppdOut))
 	}
+	if isDSATag(c.linktype) {
+		return c.dsaDirection(out)
+	}
 	if dltJuniper[c.linktype] {
 		// The low bit of the flags after the magic number: set when
 		// received.

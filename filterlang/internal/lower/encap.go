@@ -64,6 +64,10 @@ func (c *Compiler) Vlan(num uint32, hasNum bool) ir.Cond {
 		}
 	case dltIEEE80211, dltPrismHeader, dltIEEE80211AVS, dltIEEE80211Radio:
 		b = c.vlanInline(num, hasNum)
+	case dltDSATagBRCM, dltDSATagDSA:
+		// libpcap master: the 802.1Q tag is read inline after the
+		// switch's tag, for a live capture too.
+		b = c.vlanInline(num, hasNum)
 	default:
 		c.fail("no VLAN support for %s", dltDescription(c.linktype))
 	}
@@ -177,7 +181,7 @@ func (c *Compiler) Mpls(label uint32, hasLabel bool) ir.Cond {
 		b = c.mcmp(orPrevMPLSHdr, 2, sizeB, 0, 0x01)
 	} else {
 		switch c.linktype {
-		case dltCHDLC, dltHDLC, dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent:
+		case dltCHDLC, dltHDLC, dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent, dltDSATagBRCM, dltDSATagDSA:
 			b = c.linktypeCheck(ethertypeMPLS)
 		case dltPPP:
 			b = c.linktypeCheck(pppMPLSUcast)

@@ -185,6 +185,8 @@ func linkOffsetsFor(dlt int) (linkOffsets, bool) {
 		return linkOffsets{linkHdr: 12, linkType: 12 + 12, linkPL: 12 + 14, nlNoSNAP: 3}, true
 	case dltBACnetMSTP, dltMTP2, dltMTP2WithPHdr, dltERF, dltAX25KISS:
 		return linkOffsets{linkType: unset, linkPL: unset, nl: unset, nlNoSNAP: unset}, true
+	case dltDSATagBRCM, dltDSATagDSA: // libpcap master
+		return dsaOffsets, true
 	}
 	if o, ok := juniperOffsets(dlt); ok {
 		return o, true
@@ -267,7 +269,7 @@ func (c *Compiler) linktypeCheck(llProto uint32) ir.Cond {
 		return c.mplsLinktype(llProto)
 	}
 	switch c.linktype {
-	case dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent:
+	case dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent, dltDSATagBRCM, dltDSATagDSA:
 		// Geneve carries an Ethernet type whether or not a link header
 		// follows, so its check does not apply here.
 		var pre ir.Cond

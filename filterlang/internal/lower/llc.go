@@ -14,7 +14,7 @@ const (
 // (gen_llc_internal).
 func (c *Compiler) llcCheck() ir.Cond {
 	switch c.linktype {
-	case dltEN10MB:
+	case dltEN10MB, dltDSATagBRCM, dltDSATagDSA:
 		// An 802.3 frame (a length, not a type), and not Novell's raw
 		// 802.3, whose "LLC header" is 0xffff.
 		b0 := not(c.cmpGT(orLinkType, 0, sizeH, ethermtu))

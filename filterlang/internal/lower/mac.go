@@ -161,7 +161,9 @@ func (c *Compiler) Broadcast(proto uint8) ir.Cond {
 		switch c.linktype {
 		case dltArcnet, dltArcnetLinux:
 			return c.ahostop(arcnetBroadcast, QDst)
-		case dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent:
+		case dltBACnetMSTP: // libpcap master
+			return c.mstpHostop(mstpBroadcast, QDst)
+		case dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent, dltDSATagBRCM, dltDSATagDSA:
 			pre := c.prevLinkhdrCheck()
 			return andIf(pre, c.ehostop(etherBroadcast, QDst))
 		case dltFDDI:
@@ -204,7 +206,7 @@ func (c *Compiler) Multicast(proto uint8) ir.Cond {
 		case dltArcnet, dltArcnetLinux:
 			// ARCNET has one multicast address, the broadcast one.
 			return c.ahostop(arcnetBroadcast, QDst)
-		case dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent:
+		case dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent, dltDSATagBRCM, dltDSATagDSA:
 			pre := c.prevLinkhdrCheck()
 			return andIf(pre, c.macMulticast(0))
 		case dltFDDI:

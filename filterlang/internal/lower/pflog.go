@@ -46,29 +46,15 @@ func (c *Compiler) Pflog(field, name string, n uint32) ir.Cond {
 	return c.cmp(orLinkHdr, pflogAction, sizeB, n)
 }
 
-// ATM and SS7 primitives need link types this compiler does not support
-// (SunATM, MTP2, MTP3); on every other link type libpcap rejects them with
-// these messages, naming some of them differently from their keywords.
-var (
-	atmNames  = map[string]string{"oamf4ec": "oam4ec", "oamf4sc": "oam4sc"}
-	ss7Fields = map[string]string{"hsio": "sio", "hopc": "opc", "hdpc": "dpc", "hsls": "sls"}
-)
+// ATM primitives need raw ATM link types, which this compiler does not
+// support; libpcap rejects them elsewhere with this message, naming some
+// of them differently from their keywords.
+var atmNames = map[string]string{"oamf4ec": "oam4ec", "oamf4sc": "oam4sc"}
 
-// Unsupported rejects an ATM or SS7 keyword (an abbreviation such as
-// "lane" or "fisu", or a field such as "vpi" or "sio") with libpcap's
-// message for the link type it needs.
+// Unsupported rejects an ATM keyword (an abbreviation such as "lane", or
+// a field such as "vpi") with libpcap's message for the link type it
+// needs.
 func (c *Compiler) Unsupported(keyword string) ir.Cond {
-	switch keyword {
-	case "fisu", "lssu", "msu":
-		c.fail("'%s' supported only on MTP2", keyword)
-	case "hfisu", "hlssu", "hmsu":
-		c.fail("'%s' supported only on MTP2_HSL", keyword)
-	case "sio", "opc", "dpc", "sls", "hsio", "hopc", "hdpc", "hsls":
-		if n, ok := ss7Fields[keyword]; ok {
-			keyword = n
-		}
-		c.fail("'%s' supported only on SS7", keyword)
-	}
 	if n, ok := atmNames[keyword]; ok {
 		keyword = n
 	}
