@@ -109,6 +109,9 @@ func (c *Compiler) Mtp2Type(typ int) ir.Cond {
 // libpcap 1.10.3 drops the negation of "!=", which then means "=";
 // libpcap master negates it, as its apply tests check, and so does this.
 func (c *Compiler) Mtp3Field(field int, v uint32, code int, reversed bool) ir.Cond {
+	if code != RelEQ && code != RelGT && code != RelGE {
+		c.fail("unknown relation %#x", code)
+	}
 	name := ss7Names[field]
 	start, ok := ss7Start(c.outermostLinktype)
 	if !ok {

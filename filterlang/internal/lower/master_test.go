@@ -389,3 +389,50 @@ func isDSATag(lt layers.LinkType) bool {
 	name, _, _ := linktype.Name(lt)
 	return isDSATagName(name)
 }
+
+// TestMasterMSTPErrors compiles the MS/TP station address expressions of
+// libpcap master's reject tests and requires master's error message.
+func TestMasterMSTPErrors(t *testing.T) {
+	f, err := os.Open(filepath.Join(masterTests, "reject_tests.tsv.gz"))
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skipf("libpcap's filter tests are not in %s", masterTests)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mstp, ok := linktype.Parse("BACNET_MS_TP")
+	if !ok {
+		t.Fatal("no BACNET_MS_TP link type")
+	}
+	n := 0
+	for line := range strings.Lines(string(data)) {
+		fields := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
+		if len(fields) != 4 || fields[0] != "BACNET_MS_TP" || !strings.Contains(fields[1], "$") {
+			continue
+		}
+		n++
+		expr, want := fields[1], fields[3]
+		t.Run(expr, func(t *testing.T) {
+			_, err := filterlang.Compile(expr, filterlang.Options{LinkType: mstp, NoOptimize: true})
+			var ce *filterlang.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v, want the error %q", err, want)
+			}
+			if !strings.Contains(ce.Msg, want) {
+				t.Errorf("error %q, want libpcap master's %q", ce.Msg, want)
+			}
+		})
+	}
+	if n == 0 {
+		t.Fatal("no MS/TP address tests in the reject tests")
+	}
+}
