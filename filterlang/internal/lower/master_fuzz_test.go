@@ -12,7 +12,9 @@ import (
 // the 1.10.3 ones the switch tags reach, chosen by number.
 var masterEntryPoints = []func(c *Compiler, n int, v uint32, q Qual) ir.Cond{
 	func(c *Compiler, n int, _ uint32, _ Qual) ir.Cond { return c.Mtp2Type(n) },
-	func(c *Compiler, n int, v uint32, q Qual) ir.Cond { return c.Mtp3Field(n, v, int(q.Addr)<<4, q.Dir&1 == 1) },
+	func(c *Compiler, n int, v uint32, q Qual) ir.Cond {
+		return c.Mtp3Field(n, v, int(q.Addr)<<4, q.Dir&1 == 1)
+	},
 	func(c *Compiler, _ int, v uint32, q Qual) ir.Cond { return c.Mac8code(fmt.Sprintf("$%x", v), q) },
 	func(c *Compiler, n int, _ uint32, _ Qual) ir.Cond { return c.Inbound(n & 1) },
 	func(c *Compiler, _ int, v uint32, q Qual) ir.Cond { return c.Vlan(v, q.Dir&1 == 1) },
