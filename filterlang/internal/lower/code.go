@@ -112,6 +112,7 @@ func (c *Compiler) hostByName(name string, q Qual) ir.Cond {
 // the link types with 48-bit MAC addresses.
 var macHostNames = map[int]string{
 	dltEN10MB: "ether", dltNetanalyzer: "ether", dltNetanalyzerTransparent: "ether",
+	dltDSATagBRCM: "ether", dltDSATagDSA: "ether",
 	dltFDDI: "FDDI", dltIEEE802: "token ring",
 	dltIEEE80211: "802.11", dltPrismHeader: "802.11", dltIEEE80211AVS: "802.11",
 	dltIEEE80211Radio: "802.11", dltPPI: "802.11",
@@ -136,7 +137,7 @@ func (c *Compiler) linkHostByName(name string, dir uint8) ir.Cond {
 // returns nil for a link type without one.
 func (c *Compiler) macHost(eaddr []byte, dir uint8) ir.Cond {
 	switch c.linktype {
-	case dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent:
+	case dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent, dltDSATagBRCM, dltDSATagDSA:
 		check := c.prevLinkhdrCheck()
 		b := c.ehostop(eaddr, dir)
 		if check != nil {
