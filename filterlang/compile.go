@@ -7,6 +7,7 @@ import (
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/lower"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/opt"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/syntax"
 	"github.com/gotcpdump/gotcpdump/internal/linktype"
 	"github.com/gotcpdump/gotcpdump/internal/netdb"
@@ -67,7 +68,15 @@ func compile(expr string, opts Options, names *netdb.DB) (cbpf.Program, error) {
 			return nil, fail(-1, err.Error())
 		}
 	}
-	prog := ir.Emit(ir.Build(cond, snap, 0))
+	entry := ir.Build(cond, snap, 0)
+	// libpcap does not optimise programs with jumps inside blocks
+	// (protochain, a live vlan): its optimiser cannot follow them.
+	if !opts.NoOptimize && c.Optimizable() {
+		if entry, err = opt.Optimize(entry); err != nil {
+			return nil, fail(-1, err.Error())
+		}
+	}
+	prog := ir.Emit(entry)
 	sem := cbpf.Libpcap
 	if opts.Target == LinuxLive {
 		sem = cbpf.Linux

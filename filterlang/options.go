@@ -49,9 +49,11 @@ type Options struct {
 	// Netmask is the capture network's mask for "ip broadcast"; tcpdump
 	// passes 0 for capture files. See NetmaskUnknown.
 	Netmask uint32
-	// NoOptimize skips the optimiser, like tcpdump -O. The optimiser is
-	// not written yet: until it is, every program is libpcap's
-	// unoptimised one, which accepts exactly the same packets.
+	// NoOptimize skips the optimiser, like tcpdump -O: the program is then
+	// libpcap's unoptimised one. Otherwise it is libpcap's optimised one,
+	// and an expression the optimiser finds can match no packet is an
+	// error. As in libpcap, programs with jumps inside a block (protochain,
+	// vlan on a live socket) are never optimised.
 	NoOptimize bool
 	// Target selects capture files or a live Linux socket.
 	Target Target

@@ -1,0 +1,258 @@
+package opt
+
+// Value numbering: every value a statement computes gets a number, equal
+// numbers for equal computations on equal operands, so that a load of a
+// value already in a register is seen to be redundant and a computation
+// on constants is seen to be constant. Number 0 is "unknown". The graph
+// is acyclic, so a block's entry values are its predecessors' exit values
+// where they all agree.
+
+// valueKey is a computation: an opcode and the numbers (or constants) of
+// its operands.
+type valueKey struct {
+	code   int
+	v0, v1 uint32
+}
+
+// constant says whether a value number stands for a known constant.
+type constant struct {
+	known bool
+	v     uint32
+}
+
+// values is the numbering of one pass.
+type values struct {
+	byKey  map[valueKey]uint32
+	consts []constant // by value number
+}
+
+func (vs *values) reset() {
+	if vs.byKey == nil {
+		vs.byKey = map[valueKey]uint32{}
+	}
+	clear(vs.byKey)
+	vs.consts = append(vs.consts[:0], constant{}) // number 0: unknown
+}
+
+// number returns the value number of the computation, giving it a new one
+// the first time. Immediate loads define constants.
+func (vs *values) number(code int, v0, v1 uint32) uint32 {
+	key := valueKey{code, v0, v1}
+	if v, ok := vs.byKey[key]; ok {
+		return v
+	}
+	v := uint32(len(vs.consts))
+	c := constant{}
+	if mode(code) == modeIMM && (class(code) == classLD || class(code) == classLDX) {
+		c = constant{known: true, v: v0}
+	}
+	vs.consts = append(vs.consts, c)
+	vs.byKey[key] = v
+	return v
+}
+
+// k returns the value number of the constant c.
+func (vs *values) k(c uint32) uint32 { return vs.number(classLD|modeIMM, c, 0) }
+
+func (vs *values) isConst(v uint32) bool    { return vs.consts[v].known }
+func (vs *values) constVal(v uint32) uint32 { return vs.consts[v].v }
+
+// store records that the atom at dst now holds v. When rewriting (alter)
+// and the atom already holds that known value, the statement is redundant
+// and becomes a nop.
+func store(s *stmt, dst *uint32, v uint32, alter bool) {
+	if alter && v != 0 && *dst == v {
+		s.code = nop
+		return
+	}
+	*dst = v
+}
+
+// optStmt computes the value numbers s leaves in val. With alter it also
+// rewrites s: constant folding, loads of known constants turned into
+// immediates, indirect loads at a known offset turned into absolute ones,
+// and redundant loads and operations removed.
+func (g *graph) optStmt(s *stmt, val *[nAtoms]uint32, alter bool) {
+	vs := &g.values
+	c := s.code
+	switch {
+	case c == classLD|modeABS|sizeW, c == classLD|modeABS|sizeH, c == classLD|modeABS|sizeB:
+		store(s, &val[aAtom], vs.number(c, s.k, 0), alter)
+
+	case c == classLD|modeIND|sizeW, c == classLD|modeIND|sizeH, c == classLD|modeIND|sizeB:
+		v := val[xAtom]
+		if alter && vs.isConst(v) {
+			s.code = classLD | modeABS | size(c)
+			s.k += vs.constVal(v)
+			v = vs.number(s.code, s.k, 0)
+			g.changed()
+		} else {
+			v = vs.number(c, s.k, v)
+		}
+		store(s, &val[aAtom], v, alter)
+
+	case c == classLD|modeLEN:
+		store(s, &val[aAtom], vs.number(c, 0, 0), alter)
+
+	case c == classLD|modeIMM:
+		store(s, &val[aAtom], vs.k(s.k), alter)
+
+	case c == classLDX|modeIMM:
+		store(s, &val[xAtom], vs.k(s.k), alter)
+
+	case c == classLDX|modeMSH|sizeB:
+		store(s, &val[xAtom], vs.number(c, s.k, 0), alter)
+
+	case c == classALU|aluNEG:
+		if alter && vs.isConst(val[aAtom]) {
+			s.code = classLD | modeIMM
+			s.k = -vs.constVal(val[aAtom])
+			val[aAtom] = vs.k(s.k)
+		} else {
+			val[aAtom] = vs.number(c, val[aAtom], 0)
+		}
+
+	case c == classALU|srcK|op(c) && binaryOp(op(c)):
+		g.optALUK(s, val, alter)
+
+	case c == classALU|srcX|op(c) && binaryOp(op(c)):
+		g.optALUX(s, val, alter)
+
+	case c == classMISC|miscTXA:
+		store(s, &val[aAtom], val[xAtom], alter)
+
+	case c == classMISC|miscTAX:
+		store(s, &val[xAtom], val[aAtom], alter)
+
+	case c == classLD|modeMEM, c == classLDX|modeMEM:
+		dst := &val[aAtom]
+		if class(c) == classLDX {
+			dst = &val[xAtom]
+		}
+		v := val[s.k]
+		if alter && vs.isConst(v) {
+			s.code = class(c) | modeIMM
+			s.k = vs.constVal(v)
+			g.changed()
+		}
+		store(s, dst, v, alter)
+
+	case c == classST:
+		store(s, &val[s.k], val[aAtom], alter)
+
+	case c == classSTX:
+		store(s, &val[s.k], val[xAtom], alter)
+	}
+}
+
+// binaryOp reports whether op is one of the two-operand ALU operations.
+func binaryOp(op int) bool {
+	switch op {
+	case aluADD, aluSUB, aluMUL, aluDIV, aluMOD, aluAND, aluOR, aluXOR, aluLSH, aluRSH:
+		return true
+	}
+	return false
+}
+
+// optALUK handles "A = A op K".
+func (g *graph) optALUK(s *stmt, val *[nAtoms]uint32, alter bool) {
+	vs := &g.values
+	o := op(s.code)
+	if alter {
+		if s.k == 0 {
+			// "sub #0" stays: libpcap keeps it.
+			switch o {
+			case aluADD, aluLSH, aluRSH, aluOR, aluXOR:
+				s.code = nop
+				return
+			case aluMUL, aluAND:
+				s.code = classLD | modeIMM
+				val[aAtom] = vs.k(s.k)
+				return
+			case aluDIV:
+				panic(ErrDivisionByZero)
+			case aluMOD:
+				panic(ErrModulusByZero)
+			}
+		}
+		if vs.isConst(val[aAtom]) {
+			g.fold(s, val[aAtom], vs.k(s.k))
+			val[aAtom] = vs.k(s.k)
+			return
+		}
+	}
+	val[aAtom] = vs.number(s.code, val[aAtom], vs.k(s.k))
+}
+
+// optALUX handles "A = A op X".
+func (g *graph) optALUX(s *stmt, val *[nAtoms]uint32, alter bool) {
+	vs := &g.values
+	o := op(s.code)
+	if alter && vs.isConst(val[xAtom]) {
+		if vs.isConst(val[aAtom]) {
+			g.fold(s, val[aAtom], val[xAtom])
+			val[aAtom] = vs.k(s.k)
+			return
+		}
+		s.code = classALU | srcK | o
+		s.k = vs.constVal(val[xAtom])
+		if (o == aluLSH || o == aluRSH) && s.k > 31 {
+			panic(ErrShiftTooLarge)
+		}
+		g.changed()
+		val[aAtom] = vs.number(s.code, val[aAtom], vs.k(s.k))
+		return
+	}
+	// An operation on a zero A is X, or zero, whatever X is.
+	if alter && vs.isConst(val[aAtom]) && vs.constVal(val[aAtom]) == 0 {
+		switch o {
+		case aluADD, aluOR, aluXOR:
+			s.code = classMISC | miscTXA
+			store(s, &val[aAtom], val[xAtom], alter)
+			return
+		case aluMUL, aluDIV, aluMOD, aluAND, aluLSH, aluRSH:
+			s.code = classLD | modeIMM
+			s.k = 0
+			store(s, &val[aAtom], vs.k(s.k), alter)
+			return
+		}
+	}
+	val[aAtom] = vs.number(s.code, val[aAtom], val[xAtom])
+}
+
+// fold replaces s, an operation on the constants numbered v0 and v1, with
+// an immediate load of its result.
+func (g *graph) fold(s *stmt, v0, v1 uint32) {
+	a, b := g.values.constVal(v0), g.values.constVal(v1)
+	switch op(s.code) {
+	case aluADD:
+		a += b
+	case aluSUB:
+		a -= b
+	case aluMUL:
+		a *= b
+	case aluDIV:
+		if b == 0 {
+			panic(ErrDivisionByZero)
+		}
+		a /= b
+	case aluMOD:
+		if b == 0 {
+			panic(ErrModulusByZero)
+		}
+		a %= b
+	case aluAND:
+		a &= b
+	case aluOR:
+		a |= b
+	case aluXOR:
+		a ^= b
+	case aluLSH:
+		a <<= b // Go shifts by 32 or more give 0, as libpcap's folding does
+	case aluRSH:
+		a >>= b
+	}
+	s.k = a
+	s.code = classLD | modeIMM
+	g.changed()
+}
