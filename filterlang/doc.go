@@ -42,7 +42,8 @@
 // graph of basic blocks with one test each, libpcap's gencode), the
 // optimiser (constant folding, redundant load and test elimination along
 // paths, jump threading, dead block removal), and emission (blocks →
-// program, with "ja" trampolines for jumps longer than 255). Options.Optimize
-// false skips the optimiser; that path is the reference the optimiser is
-// tested against.
+// program, with "ja" trampolines for jumps longer than 255).
+// Options.NoOptimize skips the optimiser; that path is the reference the
+// optimiser is tested against. Both programs equal libpcap's, instruction
+// for instruction.
 package filterlang

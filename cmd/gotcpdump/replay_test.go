@@ -38,11 +38,7 @@ var writeExprs = []string{
 // given) where gotcpdump is known to write something else than tcpdump,
 // with the reason. Each must still differ: one that starts to agree fails
 // the test until it is removed.
-var knownWriteDiffs = map[string]string{
-	"mstp_20140225214217.pcap ip[6:2] & 0x1fff != 0 -F": "MS/TP has no network-layer offset, so ip[6:2] loads at x+0xfffffffe, " +
-		"which fails at run time; libpcap's optimiser folds the offset to 4 and accepts packets its own unoptimised " +
-		"program rejects. Our optimiser is not written yet.",
-}
+var knownWriteDiffs = map[string]string{}
 
 // writeGolden is what tcpdump did for one capture and expression: the
 // program it compiled (-ddd) and the SHA-256 of the file -w wrote, or the

@@ -741,10 +741,12 @@ func (c *Compiler) pflogHeaderLen() *prologue {
 // capture as the link-header offset: 144 for a Prism header, or the
 // length field of an AVS header, which some drivers send instead.
 func (c *Compiler) prismHeaderLen() *prologue {
+	// libpcap turns optimisation off for every Prism program, before it
+	// looks at whether the header length is needed at all.
+	c.noOptimize = true
 	if c.offLinkHdr.reg == -1 {
 		return nil
 	}
-	c.noOptimize = true
 	p := &prologue{}
 	p.add(opLD|modeABS|sizeW, 0)
 	p.add(opALU|aluAND, 0xfffff000)

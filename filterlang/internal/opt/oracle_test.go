@@ -211,11 +211,7 @@ var optimiserErrors = []string{"expression rejects all packets", "division by ze
 // to differ from libpcap's although the unoptimised ones agree, with the
 // reason. Each must still differ somewhere: one that agrees everywhere
 // fails the test until it is removed.
-var knownDiffs = map[string]string{
-	"PRISM_HEADER": "libpcap turns its optimiser off for every Prism program (gen_load_prism_llprefixlen sets " +
-		"no_optimize before it looks at whether the header length is needed); lowering reports the program " +
-		"optimisable when the length is not needed",
-}
+var knownDiffs = map[string]string{}
 
 // result is a compiled program as the goldens write it.
 func result(p cbpf.Program, err error) string {
