@@ -11,9 +11,10 @@ import (
 // can capture the steps of its successors directly: a run is a sequence of
 // direct closure calls with A and X in registers, no decoding and no
 // dispatch on the opcode. A load followed by a conditional jump on a
-// constant, and "ldx 4*([k]&0xf)" followed by a halfword indirect load (and
-// a jump), the commonest sequences in compiled filters, become single
-// steps, and jumps to "ret #k" return k without a call.
+// constant (with an "and #mask" between them or not), and "ldx 4*([k]&0xf)"
+// followed by a halfword indirect load (and a jump), the commonest
+// sequences in compiled filters, become single steps, and jumps to
+// "ret #k" return k without a call.
 func compile(p Program, s Semantics) step {
 	steps := make([]step, len(p))
 	for i := len(p) - 1; i >= 0; i-- {
@@ -119,6 +120,10 @@ func compileLoad(p Program, s Semantics, steps []step, i int) step {
 	}
 	if j := p[i+1]; isJumpK(j.Op) {
 		return loadJump(n, int(k), j.Op, j.K, targetAt(p, steps, i+2+int(j.Jt)), targetAt(p, steps, i+2+int(j.Jf)))
+	}
+	if m := p[i+1]; m.Op == classALU|aluAND|srcK && i+2 < len(p) && isJumpK(p[i+2].Op) {
+		j := p[i+2]
+		return loadAndJump(n, int(k), m.K, j.Op, j.K, targetAt(p, steps, i+3+int(j.Jt)), targetAt(p, steps, i+3+int(j.Jf)))
 	}
 	return loadAbs(n, int(k), next)
 }

@@ -187,6 +187,155 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 	panic("cbpf: loadJump on a non-jump opcode")
 }
 
+// loadAndJump fuses "ld{,h,b} [k]; and #mask; j<op> #v", a masked field
+// test such as a network prefix or a flag.
+func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf target) step {
+	switch n {
+	case 1:
+		switch op & 0xf0 {
+		case jmpJEQ:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k >= len(pkt) {
+					return 0
+				}
+				if a := at8(pkt, k) & mask; a == v {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		case jmpJGT:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k >= len(pkt) {
+					return 0
+				}
+				if a := at8(pkt, k) & mask; a > v {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		case jmpJGE:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k >= len(pkt) {
+					return 0
+				}
+				if a := at8(pkt, k) & mask; a >= v {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		case jmpJSET:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k >= len(pkt) {
+					return 0
+				}
+				if a := at8(pkt, k) & mask; a&v != 0 {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		}
+	case 2:
+		switch op & 0xf0 {
+		case jmpJEQ:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k+2 > len(pkt) {
+					return 0
+				}
+				if a := at16(pkt, k) & mask; a == v {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		case jmpJGT:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k+2 > len(pkt) {
+					return 0
+				}
+				if a := at16(pkt, k) & mask; a > v {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		case jmpJGE:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k+2 > len(pkt) {
+					return 0
+				}
+				if a := at16(pkt, k) & mask; a >= v {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		case jmpJSET:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k+2 > len(pkt) {
+					return 0
+				}
+				if a := at16(pkt, k) & mask; a&v != 0 {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		}
+	case 4:
+		switch op & 0xf0 {
+		case jmpJEQ:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k+4 > len(pkt) {
+					return 0
+				}
+				if a := at32(pkt, k) & mask; a == v {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		case jmpJGT:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k+4 > len(pkt) {
+					return 0
+				}
+				if a := at32(pkt, k) & mask; a > v {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		case jmpJGE:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k+4 > len(pkt) {
+					return 0
+				}
+				if a := at32(pkt, k) & mask; a >= v {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		case jmpJSET:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if k+4 > len(pkt) {
+					return 0
+				}
+				if a := at32(pkt, k) & mask; a&v != 0 {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+		}
+	}
+	panic("cbpf: loadAndJump on a non-jump opcode")
+}
+
 // mshLoadJump fuses "ldx 4*([k]&0xf); ldh [x + k2]; j<op> #v", the test of
 // a TCP or UDP port behind an IPv4 header of any length.
 func mshLoadJump(k int, k2 uint64, op uint16, v uint32, jt, jf target) step {

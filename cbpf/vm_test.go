@@ -147,6 +147,24 @@ func vmCases() []vmCase {
 			add(vmCase{name: "ld jmp " + c.name, sem: Libpcap, prog: Program{ld(size, modeABS, off), raw(classJMP|c.op|srcK, 0, 1, c.v), raw(classRET, 0, 0, 10), raw(classRET, 0, 0, 20)}, pkt: pkt, want: want})
 		}
 	}
+	// A load, a mask and a jump: one fused step.
+	for _, c := range []struct {
+		name string
+		size uint16
+		off  uint32
+		mask uint32
+		op   uint16
+		v    uint32
+		want uint32
+	}{
+		{"net prefix", sizeW, 4, 0xffff0000, jmpJEQ, 0x04050000, 10},
+		{"net prefix not", sizeW, 4, 0xffff0000, jmpJEQ, 0x04060000, 20},
+		{"flag set", sizeB, 63, 0x01, jmpJSET, 0x01, 10},
+		{"masked gt", sizeH, 10, 0xff00, jmpJGT, 0x0900, 10},
+		{"masked ge past end", sizeH, 63, 0xff00, jmpJGE, 0, 0},
+	} {
+		add(bothSemantics("ld and jmp "+c.name, Program{ld(c.size, modeABS, c.off), alu(aluAND|srcK, c.mask), raw(classJMP|c.op|srcK, 0, 1, c.v), raw(classRET, 0, 0, 10), raw(classRET, 0, 0, 20)}, c.want)...)
+	}
 	add(bothSemantics("ja", Program{raw(classJMP|jmpJA, 0, 0, 1), raw(classRET, 0, 0, 1), raw(classRET, 0, 0, 2)}, 2)...)
 	// libpcap lets "ja" wrap around to jump backwards: count A to 3.
 	add(vmCase{name: "ja backwards/libpcap", sem: Libpcap, pkt: testPacket, want: 3, prog: Program{

@@ -81,6 +81,32 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 	panic("cbpf: loadJump on a non-jump opcode")
 }
 
+// loadAndJump fuses "ld{,h,b} [k]; and #mask; j<op> #v", a masked field
+// test such as a network prefix or a flag.
+func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf target) step {
+	switch n {
+{{- range $l := .Loads}}
+	case {{$l.Size}}:
+		switch op & 0xf0 {
+{{- range $.Compares}}
+		case {{.Op}}:
+			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
+				if {{$l.Check}} {
+					return 0
+				}
+				if a := {{$l.Value}} & mask; {{.Cond}} {
+					return jt.run(pkt, wl, a, x, f)
+				} else {
+					return jf.run(pkt, wl, a, x, f)
+				}
+			}
+{{- end}}
+		}
+{{- end}}
+	}
+	panic("cbpf: loadAndJump on a non-jump opcode")
+}
+
 // mshLoadJump fuses "ldx 4*([k]&0xf); ldh [x + k2]; j<op> #v", the test of
 // a TCP or UDP port behind an IPv4 header of any length.
 func mshLoadJump(k int, k2 uint64, op uint16, v uint32, jt, jf target) step {
