@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
 	"github.com/gotcpdump/gotcpdump/internal/linktype"
@@ -75,9 +73,7 @@ func checkListings(t *testing.T, name string, cases []listingCase) {
 			if !ok {
 				t.Fatalf("no listing in %s: regenerate with -update", path)
 			}
-			if diff := cmp.Diff(w, lower(t, lc)); diff != "" {
-				t.Errorf("program differs from libpcap's (-libpcap +ours):\n%s", diff)
-			}
+			checkGolden(t, lc.key(), w, lower(t, lc))
 		})
 	}
 }

@@ -16,6 +16,8 @@ const (
 	pfOut          = 2
 	pppdIn         = 0
 	pppdOut        = 1
+	slipDirIn      = 0
+	slipDirOut     = 1
 )
 
 // Inbound tests the direction of a packet (gen_inbound): dir 0 for
@@ -32,11 +34,10 @@ func (c *Compiler) Inbound(dir int) ir.Cond {
 	}
 	switch c.linktype {
 	case dltSLIP:
-		// The first byte of libpcap's SLIP header is 0 for received
-		// packets: "link[0] == 0", its operands built right to left as
-		// the C compiler libpcap was built with evaluates arguments.
-		zero := c.Loadi(0)
-		return c.Relation(RelEQ, c.Load(QLink, c.Loadi(0), 1), zero, out)
+		// The first byte of libpcap's SLIP header is the direction, 0 for
+		// received and 1 for sent packets. As in libpcap master, other
+		// values match neither: 1.10.3 took "outbound" as "not inbound".
+		return c.cmp(orLinkHdr, 0, sizeB, pick(slipDirIn, slipDirOut))
 	case dltIPNET:
 		return c.cmp(orLinkHdr, 2, sizeH, pick(ipnetInbound, ipnetOutbound))
 	case dltLinuxSLL:

@@ -93,8 +93,6 @@ const (
 	pppBRPDU  = 0x0031
 	pppIPv6   = 0x0057
 
-	arctypeIPOld  = 240
-	arctypeARPOld = 241
 	arctypeIP     = 212
 	arctypeARP    = 213
 	arctypeRevARP = 214
@@ -549,17 +547,20 @@ func (c *Compiler) ipnetLinktype(llProto uint32) ir.Cond {
 	return genFalse()
 }
 
-// arcnetLinktype is linktypeCheck for ARCNET, whose one-byte protocol
-// IDs have old and new values for IP and ARP.
+// arcnetLinktype is linktypeCheck for ARCNET, whose one-byte system
+// code names the protocol. Only RFC 1201's codes match, as in libpcap
+// master: 1.10.3 also took RFC 1051's older codes for IP (240) and ARP
+// (241), but the offsets of the payload are RFC 1201's, so "ip" and "arp"
+// accepted RFC 1051 frames and then read their fields at the wrong place.
 func (c *Compiler) arcnetLinktype(llProto uint32) ir.Cond {
 	id := func(v uint32) ir.Cond { return c.cmp(orLinkType, 0, sizeB, v) }
 	switch llProto {
 	case ethertypeIPv6:
 		return id(arctypeInet6)
 	case ethertypeIP:
-		return or(id(arctypeIP), id(arctypeIPOld))
+		return id(arctypeIP)
 	case ethertypeARP:
-		return or(id(arctypeARP), id(arctypeARPOld))
+		return id(arctypeARP)
 	case ethertypeRevARP:
 		return id(arctypeRevARP)
 	case ethertypeAtalk:

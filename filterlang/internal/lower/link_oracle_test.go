@@ -14,7 +14,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/gotcpdump/gotcpdump/cbpf"
@@ -131,9 +130,7 @@ func checkLinkCases(t *testing.T, name string, cases []linkCase) {
 			if !ok {
 				t.Fatalf("no listing in %s: regenerate with -update", path)
 			}
-			if diff := cmp.Diff(w, lowerLinkCase(t, lc)); diff != "" {
-				t.Errorf("program differs from libpcap's (-libpcap +ours):\n%s", diff)
-			}
+			checkGolden(t, lc.key(), w, lowerLinkCase(t, lc))
 		})
 	}
 }

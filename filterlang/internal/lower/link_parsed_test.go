@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/lower"
@@ -51,9 +49,7 @@ func TestLinkParsed(t *testing.T) {
 				default:
 					got = prog.Format(cbpf.Decimal)
 				}
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("program differs from libpcap's (-libpcap +ours):\n%s", diff)
-				}
+				lower.CheckGolden(t, key, want, got)
 			})
 		}
 	}

@@ -39,8 +39,8 @@ func negate(x func(*Compiler) ir.Cond) func(*Compiler) ir.Cond {
 // runs them against itself) that use the generators of hosts, ports,
 // protocols and gateways. Some give other answers with libpcap 1.10.3:
 // "link host $c0" (1.10.3 misreads the address) and "gateway" (1.10.3
-// lacks it); csnp on ISIS_p2p_adjacency.pcap is one where master differs
-// from 1.10.3 in a generator not ported here, and is left out.
+// lacks it); csnp on ISIS_p2p_adjacency.pcap, a Cisco HDLC capture where
+// master fixed the PDU type's offset, is in TestMasterApply.
 func networkApplyCases() []applyCase {
 	link := func(dir uint8) Qual { return qual(QHost, QLink, dir) }
 	dn := func(dir uint8) Qual { return qual(QDefault, QDecnet, dir) }

@@ -23,9 +23,6 @@ const (
 	isisL2CSNP   = 25
 	isisL1PSNP   = 26
 	isisL2PSNP   = 27
-
-	// isisPDUTypeOffset is where the PDU type is in an IS-IS header.
-	isisPDUTypeOffset = 4
 )
 
 // protoUndef is libpcap's PROTO_UNDEF: a port of any transport protocol.
@@ -195,7 +192,7 @@ func (c *Compiler) proto(v uint32, proto, dir uint8) ir.Cond {
 		return and(b0, c.cmp(orLinkPLNoSNAP, 0, sizeB, v))
 	case QISIS:
 		b0 := c.proto(nlpidISIS, QISO, QDefault)
-		return and(b0, c.cmp(orLinkPLNoSNAP, isisPDUTypeOffset, sizeB, v))
+		return and(b0, c.cmp(orLinkPLNoSNAP, c.isisPDUTypeOffset(), sizeB, v))
 	case QARP, QRARP, QLat, QSca, QMoprc, QMopdl:
 		c.fail("%s does not encapsulate another protocol", noEncapsulation[proto])
 	case QAtalk:
@@ -207,6 +204,19 @@ func (c *Compiler) proto(v uint32, proto, dir uint8) ir.Cond {
 	}
 	c.fail("'%s proto' is bogus", c.protoKeyword(proto))
 	return nil
+}
+
+// isisPDUTypeOffset is where the IS-IS PDU type is after the link-layer
+// payload start: 4 bytes into the IS-IS header, plus, on Cisco HDLC, the
+// padding byte before it that "iso proto" skips too. libpcap master reads
+// it there; 1.10.3 read offset 4 on Cisco HDLC as well, one byte early, so
+// that the PDU keywords (l1, csnp, ...) missed the PDUs they name.
+func (c *Compiler) isisPDUTypeOffset() uint32 {
+	switch c.linktype {
+	case dltCHDLC, dltHDLC:
+		return 5
+	}
+	return 4
 }
 
 // noEncapsulation names the protocols that carry no other, as libpcap's
