@@ -11,29 +11,29 @@ import (
 // conditional jump whose target is further than its 8-bit offset reaches
 // goes through a "ja" placed right after it.
 func Emit(entry *Block) cbpf.Program {
-	order := layout(entry)
-	// long[b] records which of b's edges need a trampoline: bit 0 the
-	// true edge, bit 1 the false edge. Adding one only moves code further
-	// apart, so the loop ends.
-	long := map[*Block]uint8{}
-	var pos map[*Block]int
+	order, index := layout(entry)
+	// long[i] records which of block i's edges need a trampoline: bit 0
+	// the true edge, bit 1 the false edge. Adding one only moves code
+	// further apart, so the loop ends.
+	long := make([]uint8, len(order))
+	pos := make([]int, len(order)+1)
 	for {
-		pos = positions(order, long)
+		positions(order, long, pos)
 		changed := false
-		for _, b := range order {
+		for i, b := range order {
 			if b.Leaf {
 				continue
 			}
-			jump := pos[b] + len(b.Stmts)
-			need := long[b]
-			if pos[b.True]-(jump+1) > 255 {
+			jump := pos[i] + len(b.Stmts)
+			need := long[i]
+			if pos[index[b.True]]-(jump+1) > 255 {
 				need |= 1
 			}
-			if pos[b.False]-(jump+1) > 255 {
+			if pos[index[b.False]]-(jump+1) > 255 {
 				need |= 2
 			}
-			if need != long[b] {
-				long[b] = need
+			if need != long[i] {
+				long[i] = need
 				changed = true
 			}
 		}
@@ -41,8 +41,8 @@ func Emit(entry *Block) cbpf.Program {
 			break
 		}
 	}
-	var prog cbpf.Program
-	for _, b := range order {
+	prog := make(cbpf.Program, 0, pos[len(order)])
+	for i, b := range order {
 		prog = append(prog, b.Stmts...)
 		if b.Leaf {
 			prog = append(prog, bpf.RawInstruction{Op: 0x06, K: b.Ret})
@@ -52,19 +52,20 @@ func Emit(entry *Block) cbpf.Program {
 		// lands n+1 instructions further than a jump from jump would.
 		jump := len(prog)
 		j := b.Jump
-		var tramp []bpf.RawInstruction
+		var tramp [2]bpf.RawInstruction
+		n := 0
 		edge := func(to *Block, isLong bool) uint8 {
 			if !isLong {
-				return uint8(pos[to] - (jump + 1))
+				return uint8(pos[index[to]] - (jump + 1))
 			}
-			n := len(tramp)
-			tramp = append(tramp, ja(pos[to]-(jump+1+n+1)))
-			return uint8(n)
+			tramp[n] = ja(pos[index[to]] - (jump + 1 + n + 1))
+			n++
+			return uint8(n - 1)
 		}
-		j.Jt = edge(b.True, long[b]&1 != 0)
-		j.Jf = edge(b.False, long[b]&2 != 0)
+		j.Jt = edge(b.True, long[i]&1 != 0)
+		j.Jf = edge(b.False, long[i]&2 != 0)
 		prog = append(prog, j)
-		prog = append(prog, tramp...)
+		prog = append(prog, tramp[:n]...)
 	}
 	return prog
 }
@@ -74,40 +75,42 @@ func ja(off int) bpf.RawInstruction { return bpf.RawInstruction{Op: 0x05, K: uin
 // trampolines is the number of "ja" instructions a block's long edges add.
 func trampolines(long uint8) int { return int(long&1) + int(long>>1&1) }
 
-// positions returns where each block starts, given which edges need
-// trampolines.
-func positions(order []*Block, long map[*Block]uint8) map[*Block]int {
-	pos := make(map[*Block]int, len(order))
+// positions sets pos[i] to where block i starts, given which edges need
+// trampolines, and pos[len(order)] to the program's length.
+func positions(order []*Block, long []uint8, pos []int) {
 	n := 0
-	for _, b := range order {
-		pos[b] = n
-		n += len(b.Stmts) + 1 + trampolines(long[b])
+	for i, b := range order {
+		pos[i] = n
+		n += len(b.Stmts) + 1 + trampolines(long[i])
 	}
-	return pos
+	pos[len(order)] = n
 }
 
 // layout orders the blocks reachable from entry as libpcap does: the
 // reverse of a postorder walk that visits the false edge before the true
 // one. Each block comes before its successors, the true successor's code
-// tends to follow its block, and the two returns end the program.
-func layout(entry *Block) []*Block {
-	var post []*Block
-	seen := map[*Block]bool{}
+// tends to follow its block, and the two returns end the program. index
+// maps each block to its place in the order.
+func layout(entry *Block) (order []*Block, index map[*Block]int) {
+	index = map[*Block]int{}
 	var walk func(b *Block)
 	walk = func(b *Block) {
-		if seen[b] {
+		if _, seen := index[b]; seen {
 			return
 		}
-		seen[b] = true
+		index[b] = -1
 		if !b.Leaf {
 			walk(b.False)
 			walk(b.True)
 		}
-		post = append(post, b)
+		order = append(order, b)
 	}
 	walk(entry)
-	for i, j := 0, len(post)-1; i < j; i, j = i+1, j-1 {
-		post[i], post[j] = post[j], post[i]
+	for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
+		order[i], order[j] = order[j], order[i]
 	}
-	return post
+	for i, b := range order {
+		index[b] = i
+	}
+	return order, index
 }
