@@ -51,7 +51,6 @@ var knownWriteDiffs = map[string]string{
 // expect on this capture.
 const arcnetRFC1051 = "libpcap master's fix: only RFC 1201 system codes are IP and ARP on ARCnet"
 
-
 // writeGolden is what tcpdump did for one capture and expression: the
 // program it compiled (-ddd) and the SHA-256 of the file -w wrote, or the
 // error that made it refuse the expression.
