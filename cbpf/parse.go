@@ -329,8 +329,8 @@ func parseMnemonic(name, arg string, n int) (uint16, uint32, error) {
 // accepts besides bpf_image's, the opcodes it may stand for.
 var opcodesByName = func() map[string][]uint16 {
 	byName := map[string][]uint16{
-		"jmp": {classJMP | jmpJA},
-		"ldx": {classLDX | sizeB | modeMSH},
+		"jmp": {ClassJMP | JumpA},
+		"ldx": {ClassLDX | SizeB | ModeMSH},
 	}
 	for op, m := range mnemonics {
 		byName[m.name] = append(byName[m.name], op)

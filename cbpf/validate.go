@@ -88,7 +88,7 @@ func (p Program) Validate(s Semantics) error {
 		}
 		_ = ins
 	}
-	if last := p[len(p)-1].Op; last != classRET|retK && last != classRET|retA {
+	if last := p[len(p)-1].Op; last != ClassRET|RetK && last != ClassRET|RetA {
 		return fail(len(p)-1, RuleLastReturn)
 	}
 	if s == Linux {
@@ -103,23 +103,23 @@ func (p Program) Validate(s Semantics) error {
 // they are the same set.
 var allowed = func() (ok [256]bool) {
 	for _, op := range []uint16{
-		classLD | sizeW | modeABS, classLD | sizeH | modeABS, classLD | sizeB | modeABS,
-		classLD | sizeW | modeIND, classLD | sizeH | modeIND, classLD | sizeB | modeIND,
-		classLD | sizeW | modeLEN, classLD | modeIMM, classLD | modeMEM,
-		classLDX | sizeW | modeLEN, classLDX | sizeB | modeMSH, classLDX | modeIMM, classLDX | modeMEM,
-		classST, classSTX,
-		classMISC | miscTAX, classMISC | miscTXA,
-		classRET | retK, classRET | retA,
-		classJMP | jmpJA, classALU | aluNEG,
+		ClassLD | SizeW | ModeABS, ClassLD | SizeH | ModeABS, ClassLD | SizeB | ModeABS,
+		ClassLD | SizeW | ModeIND, ClassLD | SizeH | ModeIND, ClassLD | SizeB | ModeIND,
+		ClassLD | SizeW | ModeLEN, ClassLD | ModeIMM, ClassLD | ModeMEM,
+		ClassLDX | SizeW | ModeLEN, ClassLDX | SizeB | ModeMSH, ClassLDX | ModeIMM, ClassLDX | ModeMEM,
+		ClassST, ClassSTX,
+		ClassMISC | MiscTAX, ClassMISC | MiscTXA,
+		ClassRET | RetK, ClassRET | RetA,
+		ClassJMP | JumpA, ClassALU | ALUNeg,
 	} {
 		ok[op] = true
 	}
-	for _, src := range []uint16{srcK, srcX} {
-		for _, alu := range []uint16{aluADD, aluSUB, aluMUL, aluDIV, aluMOD, aluAND, aluOR, aluXOR, aluLSH, aluRSH} {
-			ok[classALU|alu|src] = true
+	for _, src := range []uint16{SrcK, SrcX} {
+		for _, alu := range []uint16{ALUAdd, ALUSub, ALUMul, ALUDiv, ALUMod, ALUAnd, ALUOr, ALUXor, ALULsh, ALURsh} {
+			ok[ClassALU|alu|src] = true
 		}
-		for _, jmp := range []uint16{jmpJEQ, jmpJGT, jmpJGE, jmpJSET} {
-			ok[classJMP|jmp|src] = true
+		for _, jmp := range []uint16{JumpEQ, JumpGT, JumpGE, JumpSet} {
+			ok[ClassJMP|jmp|src] = true
 		}
 	}
 	return ok
@@ -134,19 +134,19 @@ func checkInstruction(p Program, i int, s Semantics) Rule {
 	n := uint64(len(p))
 	next := uint64(i) + 1
 	switch ins.Op {
-	case classALU | aluDIV | srcK, classALU | aluMOD | srcK:
+	case ClassALU | ALUDiv | SrcK, ClassALU | ALUMod | SrcK:
 		if ins.K == 0 {
 			return RuleDivideByZero
 		}
-	case classALU | aluLSH | srcK, classALU | aluRSH | srcK:
+	case ClassALU | ALULsh | SrcK, ClassALU | ALURsh | SrcK:
 		if s == Linux && ins.K >= 32 {
 			return RuleShift
 		}
-	case classLD | modeMEM, classLDX | modeMEM, classST, classSTX:
+	case ClassLD | ModeMEM, ClassLDX | ModeMEM, ClassST, ClassSTX:
 		if ins.K >= ScratchWords {
 			return RuleScratchIndex
 		}
-	case classJMP | jmpJA:
+	case ClassJMP | JumpA:
 		if s == Linux {
 			if uint64(ins.K) >= n-next {
 				return RuleJump
@@ -156,12 +156,12 @@ func checkInstruction(p Program, i int, s Semantics) Rule {
 			// a large offset wraps around to a backward jump.
 			return RuleJump
 		}
-	case classLD | sizeW | modeABS, classLD | sizeH | modeABS, classLD | sizeB | modeABS:
+	case ClassLD | SizeW | ModeABS, ClassLD | SizeH | ModeABS, ClassLD | SizeB | ModeABS:
 		if s == Linux && ins.K >= AncillaryBase && !Ancillary(ins.K-AncillaryBase).valid() {
 			return RuleAncillary
 		}
 	}
-	if opClass(ins.Op) == classJMP && ins.Op != classJMP|jmpJA {
+	if opClass(ins.Op) == ClassJMP && ins.Op != ClassJMP|JumpA {
 		if next+uint64(ins.Jt) >= n || next+uint64(ins.Jf) >= n {
 			return RuleJump
 		}
@@ -183,16 +183,16 @@ func firstUninitRead(p Program) int {
 	for pc, ins := range p {
 		valid &= masks[pc]
 		switch {
-		case ins.Op == classST || ins.Op == classSTX:
+		case ins.Op == ClassST || ins.Op == ClassSTX:
 			valid |= 1 << ins.K
-		case ins.Op == classLD|modeMEM || ins.Op == classLDX|modeMEM:
+		case ins.Op == ClassLD|ModeMEM || ins.Op == ClassLDX|ModeMEM:
 			if valid&(1<<ins.K) == 0 {
 				return pc
 			}
-		case ins.Op == classJMP|jmpJA:
+		case ins.Op == ClassJMP|JumpA:
 			masks[pc+1+int(ins.K)] &= valid
 			valid = 0xffff
-		case opClass(ins.Op) == classJMP:
+		case opClass(ins.Op) == ClassJMP:
 			masks[pc+1+int(ins.Jt)] &= valid
 			masks[pc+1+int(ins.Jf)] &= valid
 			valid = 0xffff

@@ -6,7 +6,7 @@ import (
 )
 
 func TestValidate(t *testing.T) {
-	ret0 := raw(classRET|retK, 0, 0, 0)
+	ret0 := raw(ClassRET|RetK, 0, 0, 0)
 	long := make(Program, MaxInstructions+1)
 	for i := range long {
 		long[i] = ret0
@@ -24,45 +24,45 @@ func TestValidate(t *testing.T) {
 		{"empty", Program{}, -1, RuleLength, -1, RuleLength},
 		{"too long for linux", long, 0, 0, -1, RuleLength},
 		{"unknown opcode", Program{raw(0x21, 0, 0, 0), ret0}, 0, RuleOpcode, 0, RuleOpcode}, // ldx [k] does not exist
-		{"ret x", Program{raw(classRET|retX, 0, 0, 0)}, 0, RuleOpcode, 0, RuleOpcode},
-		{"ld h len", Program{raw(classLD|sizeH|modeLEN, 0, 0, 0), ret0}, 0, RuleOpcode, 0, RuleOpcode},
+		{"ret x", Program{raw(ClassRET|RetX, 0, 0, 0)}, 0, RuleOpcode, 0, RuleOpcode},
+		{"ld h len", Program{raw(ClassLD|SizeH|ModeLEN, 0, 0, 0), ret0}, 0, RuleOpcode, 0, RuleOpcode},
 		{"opcode above 0xff", Program{raw(0x106, 0, 0, 0)}, 0, RuleOpcode, 0, RuleOpcode},
 		{"no final return", Program{ret0, ldA(1)}, 1, RuleLastReturn, 1, RuleLastReturn},
-		{"jt past end", Program{raw(classJMP|jmpJEQ, 1, 0, 0), ret0}, 0, RuleJump, 0, RuleJump},
-		{"jf past end", Program{raw(classJMP|jmpJEQ, 0, 2, 0), ret0, ret0}, 0, RuleJump, 0, RuleJump},
-		{"ja past end", Program{raw(classJMP|jmpJA, 0, 0, 1), ret0}, 0, RuleJump, 0, RuleJump},
-		{"ja backwards", Program{ret0, raw(classJMP|jmpJA, 0, 0, 0xfffffffe), ret0}, 0, 0, 1, RuleJump},
-		{"ja wraps past end", Program{raw(classJMP|jmpJA, 0, 0, 0xffffffff), ret0}, 0, 0, 0, RuleJump},
-		{"scratch index", Program{raw(classST, 0, 0, 16), ret0}, 0, RuleScratchIndex, 0, RuleScratchIndex},
-		{"ldx mem index", Program{raw(classLDX|modeMEM, 0, 0, 99), ret0}, 0, RuleScratchIndex, 0, RuleScratchIndex},
-		{"div by 0", Program{raw(classALU|aluDIV|srcK, 0, 0, 0), ret0}, 0, RuleDivideByZero, 0, RuleDivideByZero},
-		{"mod by 0", Program{raw(classALU|aluMOD|srcK, 0, 0, 0), ret0}, 0, RuleDivideByZero, 0, RuleDivideByZero},
-		{"lsh 32", Program{raw(classALU|aluLSH|srcK, 0, 0, 32), ret0}, 0, 0, 0, RuleShift},
-		{"rsh 31", Program{raw(classALU|aluRSH|srcK, 0, 0, 31), ret0}, 0, 0, 0, 0},
-		{"unknown ancillary", Program{raw(classLD|sizeW|modeABS, 0, 0, AncillaryBase+64), ret0}, 0, 0, 0, RuleAncillary},
-		{"unaligned ancillary", Program{raw(classLD|sizeW|modeABS, 0, 0, AncillaryBase+2), ret0}, 0, 0, 0, RuleAncillary},
-		{"known ancillary", Program{raw(classLD|sizeB|modeABS, 0, 0, AncillaryBase+uint32(AncVLANTPID)), ret0}, 0, 0, 0, 0},
-		{"scratch read before write", Program{raw(classLD|modeMEM, 0, 0, 3), ret0}, 0, 0, 0, RuleScratchUninit},
+		{"jt past end", Program{raw(ClassJMP|JumpEQ, 1, 0, 0), ret0}, 0, RuleJump, 0, RuleJump},
+		{"jf past end", Program{raw(ClassJMP|JumpEQ, 0, 2, 0), ret0, ret0}, 0, RuleJump, 0, RuleJump},
+		{"ja past end", Program{raw(ClassJMP|JumpA, 0, 0, 1), ret0}, 0, RuleJump, 0, RuleJump},
+		{"ja backwards", Program{ret0, raw(ClassJMP|JumpA, 0, 0, 0xfffffffe), ret0}, 0, 0, 1, RuleJump},
+		{"ja wraps past end", Program{raw(ClassJMP|JumpA, 0, 0, 0xffffffff), ret0}, 0, 0, 0, RuleJump},
+		{"scratch index", Program{raw(ClassST, 0, 0, 16), ret0}, 0, RuleScratchIndex, 0, RuleScratchIndex},
+		{"ldx mem index", Program{raw(ClassLDX|ModeMEM, 0, 0, 99), ret0}, 0, RuleScratchIndex, 0, RuleScratchIndex},
+		{"div by 0", Program{raw(ClassALU|ALUDiv|SrcK, 0, 0, 0), ret0}, 0, RuleDivideByZero, 0, RuleDivideByZero},
+		{"mod by 0", Program{raw(ClassALU|ALUMod|SrcK, 0, 0, 0), ret0}, 0, RuleDivideByZero, 0, RuleDivideByZero},
+		{"lsh 32", Program{raw(ClassALU|ALULsh|SrcK, 0, 0, 32), ret0}, 0, 0, 0, RuleShift},
+		{"rsh 31", Program{raw(ClassALU|ALURsh|SrcK, 0, 0, 31), ret0}, 0, 0, 0, 0},
+		{"unknown ancillary", Program{raw(ClassLD|SizeW|ModeABS, 0, 0, AncillaryBase+64), ret0}, 0, 0, 0, RuleAncillary},
+		{"unaligned ancillary", Program{raw(ClassLD|SizeW|ModeABS, 0, 0, AncillaryBase+2), ret0}, 0, 0, 0, RuleAncillary},
+		{"known ancillary", Program{raw(ClassLD|SizeB|ModeABS, 0, 0, AncillaryBase+uint32(AncVLANTPID)), ret0}, 0, 0, 0, 0},
+		{"scratch read before write", Program{raw(ClassLD|ModeMEM, 0, 0, 3), ret0}, 0, 0, 0, RuleScratchUninit},
 		{"scratch written on one path only", Program{
-			raw(classJMP|jmpJEQ, 0, 1, 0),
-			raw(classST, 0, 0, 2),
-			raw(classLD|modeMEM, 0, 0, 2),
+			raw(ClassJMP|JumpEQ, 0, 1, 0),
+			raw(ClassST, 0, 0, 2),
+			raw(ClassLD|ModeMEM, 0, 0, 2),
 			ret0,
 		}, 0, 0, 2, RuleScratchUninit},
 		{"scratch written on both paths", Program{
-			raw(classJMP|jmpJEQ, 0, 2, 0),
-			raw(classST, 0, 0, 2),
-			raw(classJMP|jmpJA, 0, 0, 1),
-			raw(classSTX, 0, 0, 2),
-			raw(classLD|modeMEM, 0, 0, 2),
+			raw(ClassJMP|JumpEQ, 0, 2, 0),
+			raw(ClassST, 0, 0, 2),
+			raw(ClassJMP|JumpA, 0, 0, 1),
+			raw(ClassSTX, 0, 0, 2),
+			raw(ClassLD|ModeMEM, 0, 0, 2),
 			ret0,
 		}, 0, 0, 0, 0},
 		// The kernel carries written cells past a return into the next
 		// instruction; so do we.
 		{"scratch after return", Program{
-			raw(classST, 0, 0, 1),
+			raw(ClassST, 0, 0, 1),
 			ret0,
-			raw(classLD|modeMEM, 0, 0, 1),
+			raw(ClassLD|ModeMEM, 0, 0, 1),
 			ret0,
 		}, 0, 0, 0, 0},
 	} {
@@ -96,7 +96,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestValidationErrorMessage(t *testing.T) {
-	err := Program{ldA(1), raw(classST, 0, 0, 16), insRetA}.Validate(Linux)
+	err := Program{ldA(1), raw(ClassST, 0, 0, 16), insRetA}.Validate(Linux)
 	want := "invalid linux program: instruction 1 {code 0x02, jt 0, jf 0, k 0x10}: scratch memory index must be below 16"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)

@@ -94,13 +94,13 @@ func (vm *VM) RunMetadata(pkt []byte, wireLen int, m *Metadata) uint32 {
 func needsFrame(p Program, s Semantics) bool {
 	for _, ins := range p {
 		switch opClass(ins.Op) {
-		case classST, classSTX:
+		case ClassST, ClassSTX:
 			return true
-		case classLD, classLDX:
-			if opMode(ins.Op) == modeMEM {
+		case ClassLD, ClassLDX:
+			if opMode(ins.Op) == ModeMEM {
 				return true
 			}
-			if s == Linux && (opMode(ins.Op) == modeIND || ins.K >= 0x80000000 && (opMode(ins.Op) == modeABS || opMode(ins.Op) == modeMSH)) {
+			if s == Linux && (opMode(ins.Op) == ModeIND || ins.K >= 0x80000000 && (opMode(ins.Op) == ModeABS || opMode(ins.Op) == ModeMSH)) {
 				return true
 			}
 		}
@@ -112,7 +112,7 @@ func needsFrame(p Program, s Semantics) bool {
 // around, which only libpcap allows.
 func hasBackwardJump(p Program) bool {
 	for i, ins := range p {
-		if ins.Op == classJMP|jmpJA && uint64(i)+1+uint64(ins.K) >= uint64(len(p)) {
+		if ins.Op == ClassJMP|JumpA && uint64(i)+1+uint64(ins.K) >= uint64(len(p)) {
 			return true
 		}
 	}

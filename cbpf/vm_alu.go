@@ -5,7 +5,7 @@ package cbpf
 // by zero: Validate rejects it); operations on X share steps that go
 // through alu, which also decides division by zero and shift ranges.
 func compileALU(op uint16, k uint32, s Semantics, next step) step {
-	if opSrc(op) == srcX || opALU(op) == aluNEG {
+	if opSrc(op) == SrcX || opALU(op) == ALUNeg {
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 {
 			a, ok := alu(op, a, x, s)
 			if !ok {
@@ -15,26 +15,26 @@ func compileALU(op uint16, k uint32, s Semantics, next step) step {
 		}
 	}
 	switch opALU(op) {
-	case aluADD:
+	case ALUAdd:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { return next(pkt, wl, a+k, x, f) }
-	case aluSUB:
+	case ALUSub:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { return next(pkt, wl, a-k, x, f) }
-	case aluMUL:
+	case ALUMul:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { return next(pkt, wl, a*k, x, f) }
-	case aluDIV:
+	case ALUDiv:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { return next(pkt, wl, a/k, x, f) }
-	case aluMOD:
+	case ALUMod:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { return next(pkt, wl, a%k, x, f) }
-	case aluAND:
+	case ALUAnd:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { return next(pkt, wl, a&k, x, f) }
-	case aluOR:
+	case ALUOr:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { return next(pkt, wl, a|k, x, f) }
-	case aluXOR:
+	case ALUXor:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { return next(pkt, wl, a^k, x, f) }
-	case aluLSH:
+	case ALULsh:
 		sh := k & 31
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { return next(pkt, wl, a<<sh, x, f) }
 	}
-	sh := k & 31 // aluRSH
+	sh := k & 31 // ALURsh
 	return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { return next(pkt, wl, a>>sh, x, f) }
 }

@@ -32,38 +32,38 @@ func compileAt(p Program, s Semantics, steps []step, i int) step {
 		next = steps[i+1]
 	}
 	switch opClass(ins.Op) {
-	case classRET:
-		if ins.Op == classRET|retA {
+	case ClassRET:
+		if ins.Op == ClassRET|RetA {
 			return func(_ []byte, _, a, _ uint32, _ *frame) uint32 { return a }
 		}
 		return func([]byte, uint32, uint32, uint32, *frame) uint32 { return k }
-	case classJMP:
-		if ins.Op == classJMP|jmpJA {
+	case ClassJMP:
+		if ins.Op == ClassJMP|JumpA {
 			return steps[i+1+int(k)]
 		}
 		jt, jf := targetAt(p, steps, i+1+int(ins.Jt)), targetAt(p, steps, i+1+int(ins.Jf))
-		if opSrc(ins.Op) == srcX {
+		if opSrc(ins.Op) == SrcX {
 			return jumpX(ins.Op, jt, jf)
 		}
 		return jumpK(ins.Op, k, jt, jf)
-	case classLD:
+	case ClassLD:
 		return compileLoad(p, s, steps, i)
-	case classLDX:
+	case ClassLDX:
 		switch opMode(ins.Op) {
-		case modeIMM:
+		case ModeIMM:
 			return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 { return next(pkt, wl, a, k, f) }
-		case modeMEM:
+		case ModeMEM:
 			return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 { return next(pkt, wl, a, f.mem[k], f) }
-		case modeLEN:
+		case ModeLEN:
 			return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 { return next(pkt, wl, a, wl, f) }
 		}
 		return compileMSH(p, s, steps, i)
-	case classST:
+	case ClassST:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { f.mem[k] = a; return next(pkt, wl, a, x, f) }
-	case classSTX:
+	case ClassSTX:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 { f.mem[k] = x; return next(pkt, wl, a, x, f) }
-	case classMISC:
-		if ins.Op == classMISC|miscTAX {
+	case ClassMISC:
+		if ins.Op == ClassMISC|MiscTAX {
 			return func(pkt []byte, wl, a, _ uint32, f *frame) uint32 { return next(pkt, wl, a, a, f) }
 		}
 		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 { return next(pkt, wl, x, x, f) }
@@ -73,7 +73,7 @@ func compileAt(p Program, s Semantics, steps []step, i int) step {
 
 // isJumpK reports whether op is a conditional jump on a constant.
 func isJumpK(op uint16) bool {
-	return opClass(op) == classJMP && op != classJMP|jmpJA && opSrc(op) == srcK
+	return opClass(op) == ClassJMP && op != ClassJMP|JumpA && opSrc(op) == SrcK
 }
 
 // fail is the step of a load that can never succeed.
@@ -85,13 +85,13 @@ func compileLoad(p Program, s Semantics, steps []step, i int) step {
 	k := ins.K
 	next := steps[i+1]
 	switch opMode(ins.Op) {
-	case modeIMM:
+	case ModeIMM:
 		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 { return next(pkt, wl, k, x, f) }
-	case modeMEM:
+	case ModeMEM:
 		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 { return next(pkt, wl, f.mem[k], x, f) }
-	case modeLEN:
+	case ModeLEN:
 		return func(pkt []byte, wl, _, x uint32, f *frame) uint32 { return next(pkt, wl, wl, x, f) }
-	case modeIND:
+	case ModeIND:
 		return loadIndirect(ins.Op, k, s, next)
 	}
 	n := loadSize(opSize(ins.Op))
@@ -121,7 +121,7 @@ func compileLoad(p Program, s Semantics, steps []step, i int) step {
 	if j := p[i+1]; isJumpK(j.Op) {
 		return loadJump(n, int(k), j.Op, j.K, targetAt(p, steps, i+2+int(j.Jt)), targetAt(p, steps, i+2+int(j.Jf)))
 	}
-	if m := p[i+1]; m.Op == classALU|aluAND|srcK && i+2 < len(p) && isJumpK(p[i+2].Op) {
+	if m := p[i+1]; m.Op == ClassALU|ALUAnd|SrcK && i+2 < len(p) && isJumpK(p[i+2].Op) {
 		j := p[i+2]
 		return loadAndJump(n, int(k), m.K, j.Op, j.K, targetAt(p, steps, i+3+int(j.Jt)), targetAt(p, steps, i+3+int(j.Jf)))
 	}
@@ -217,7 +217,7 @@ func compileMSH(p Program, s Semantics, steps []step, i int) step {
 	kk := int(k)
 	// Under Linux semantics the fused load is the same as long as x+k2
 	// cannot reach the negative offsets.
-	if j := p[i+1]; j.Op == classLD|sizeH|modeIND && (s == Libpcap || j.K < 0x7fff0000) {
+	if j := p[i+1]; j.Op == ClassLD|SizeH|ModeIND && (s == Libpcap || j.K < 0x7fff0000) {
 		k2 := uint64(j.K)
 		if jj := p[i+2]; isJumpK(jj.Op) {
 			return mshLoadJump(kk, k2, jj.Op, jj.K, targetAt(p, steps, i+3+int(jj.Jt)), targetAt(p, steps, i+3+int(jj.Jf)))

@@ -10,33 +10,33 @@ const loopBudget = 1 << 22
 // false for division or modulo by zero, which ends the program with 0.
 func alu(op uint16, a, v uint32, s Semantics) (uint32, bool) {
 	switch opALU(op) {
-	case aluADD:
+	case ALUAdd:
 		return a + v, true
-	case aluSUB:
+	case ALUSub:
 		return a - v, true
-	case aluMUL:
+	case ALUMul:
 		return a * v, true
-	case aluDIV:
+	case ALUDiv:
 		if v == 0 {
 			return 0, false
 		}
 		return a / v, true
-	case aluMOD:
+	case ALUMod:
 		if v == 0 {
 			return 0, false
 		}
 		return a % v, true
-	case aluAND:
+	case ALUAnd:
 		return a & v, true
-	case aluOR:
+	case ALUOr:
 		return a | v, true
-	case aluXOR:
+	case ALUXor:
 		return a ^ v, true
-	case aluLSH:
+	case ALULsh:
 		return a << shiftCount(op, v, s), true
-	case aluRSH:
+	case ALURsh:
 		return a >> shiftCount(op, v, s), true
-	case aluNEG:
+	case ALUNeg:
 		return -a, true
 	}
 	return 0, false
@@ -47,7 +47,7 @@ func alu(op uint16, a, v uint32, s Semantics) (uint32, bool) {
 // everything else uses the low five bits as the CPU (and the kernel's
 // eBPF) does.
 func shiftCount(op uint16, v uint32, s Semantics) uint32 {
-	if s == Libpcap && opSrc(op) == srcX {
+	if s == Libpcap && opSrc(op) == SrcX {
 		return v
 	}
 	return v & 31
@@ -56,14 +56,14 @@ func shiftCount(op uint16, v uint32, s Semantics) uint32 {
 // jump reports whether the conditional jump op is taken for a and v.
 func jump(op uint16, a, v uint32) bool {
 	switch op & 0xf0 {
-	case jmpJEQ:
+	case JumpEQ:
 		return a == v
-	case jmpJGT:
+	case JumpGT:
 		return a > v
-	case jmpJGE:
+	case JumpGE:
 		return a >= v
 	}
-	return a&v != 0 // jmpJSET
+	return a&v != 0 // JumpSet
 }
 
 // interpret is the reference implementation of both semantics: a plain
@@ -78,20 +78,20 @@ func interpret(p Program, s Semantics, pkt []byte, wireLen uint32, m *Metadata) 
 		pc++
 		var ok bool
 		switch opClass(ins.Op) {
-		case classRET:
-			if ins.Op == classRET|retA {
+		case ClassRET:
+			if ins.Op == ClassRET|RetA {
 				return a
 			}
 			return ins.K
-		case classLD:
+		case ClassLD:
 			switch opMode(ins.Op) {
-			case modeIMM:
+			case ModeIMM:
 				a = ins.K
-			case modeMEM:
+			case ModeMEM:
 				a = mem[ins.K]
-			case modeLEN:
+			case ModeLEN:
 				a = wireLen
-			case modeABS:
+			case ModeABS:
 				n := loadSize(opSize(ins.Op))
 				switch {
 				case s == Libpcap:
@@ -108,7 +108,7 @@ func interpret(p Program, s Semantics, pkt []byte, wireLen uint32, m *Metadata) 
 				if !ok {
 					return 0
 				}
-			case modeIND:
+			case ModeIND:
 				n := loadSize(opSize(ins.Op))
 				if s == Libpcap {
 					a, ok = loadAt(pkt, uint64(x)+uint64(ins.K), n)
@@ -119,15 +119,15 @@ func interpret(p Program, s Semantics, pkt []byte, wireLen uint32, m *Metadata) 
 					return 0
 				}
 			}
-		case classLDX:
+		case ClassLDX:
 			switch opMode(ins.Op) {
-			case modeIMM:
+			case ModeIMM:
 				x = ins.K
-			case modeMEM:
+			case ModeMEM:
 				x = mem[ins.K]
-			case modeLEN:
+			case ModeLEN:
 				x = wireLen
-			case modeMSH:
+			case ModeMSH:
 				var b uint32
 				if s == Libpcap {
 					b, ok = loadAt(pkt, uint64(ins.K), 1)
@@ -139,25 +139,25 @@ func interpret(p Program, s Semantics, pkt []byte, wireLen uint32, m *Metadata) 
 				}
 				x = msh(b)
 			}
-		case classST:
+		case ClassST:
 			mem[ins.K] = a
-		case classSTX:
+		case ClassSTX:
 			mem[ins.K] = x
-		case classALU:
+		case ClassALU:
 			v := ins.K
-			if opSrc(ins.Op) == srcX {
+			if opSrc(ins.Op) == SrcX {
 				v = x
 			}
 			if a, ok = alu(ins.Op, a, v, s); !ok {
 				return 0
 			}
-		case classJMP:
-			if ins.Op == classJMP|jmpJA {
+		case ClassJMP:
+			if ins.Op == ClassJMP|JumpA {
 				pc = int(uint32(pc) + ins.K)
 				continue
 			}
 			v := ins.K
-			if opSrc(ins.Op) == srcX {
+			if opSrc(ins.Op) == SrcX {
 				v = x
 			}
 			if jump(ins.Op, a, v) {
@@ -165,8 +165,8 @@ func interpret(p Program, s Semantics, pkt []byte, wireLen uint32, m *Metadata) 
 			} else {
 				pc += int(ins.Jf)
 			}
-		case classMISC:
-			if ins.Op == classMISC|miscTAX {
+		case ClassMISC:
+			if ins.Op == ClassMISC|MiscTAX {
 				x = a
 			} else {
 				a = x

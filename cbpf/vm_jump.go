@@ -11,7 +11,7 @@ type target struct {
 
 // targetAt is the target for continuing at instruction i of p.
 func targetAt(p Program, steps []step, i int) target {
-	if p[i].Op == classRET|retK {
+	if p[i].Op == ClassRET|RetK {
 		return target{ret: p[i].K, isRet: true}
 	}
 	return target{next: steps[i]}

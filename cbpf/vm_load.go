@@ -13,9 +13,9 @@ import (
 // loadSize is the width in bytes of a load with the given size bits.
 func loadSize(size uint16) uint32 {
 	switch size {
-	case sizeH:
+	case SizeH:
 		return 2
-	case sizeB:
+	case SizeB:
 		return 1
 	}
 	return 4

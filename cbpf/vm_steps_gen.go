@@ -5,28 +5,28 @@ package cbpf
 // jumpK is a conditional jump comparing A with the constant v.
 func jumpK(op uint16, v uint32, jt, jf target) step {
 	switch op & 0xf0 {
-	case jmpJEQ:
+	case JumpEQ:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 {
 			if a == v {
 				return jt.run(pkt, wl, a, x, f)
 			}
 			return jf.run(pkt, wl, a, x, f)
 		}
-	case jmpJGT:
+	case JumpGT:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 {
 			if a > v {
 				return jt.run(pkt, wl, a, x, f)
 			}
 			return jf.run(pkt, wl, a, x, f)
 		}
-	case jmpJGE:
+	case JumpGE:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 {
 			if a >= v {
 				return jt.run(pkt, wl, a, x, f)
 			}
 			return jf.run(pkt, wl, a, x, f)
 		}
-	case jmpJSET:
+	case JumpSet:
 		return func(pkt []byte, wl, a, x uint32, f *frame) uint32 {
 			if a&v != 0 {
 				return jt.run(pkt, wl, a, x, f)
@@ -44,7 +44,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 	switch n {
 	case 1:
 		switch op & 0xf0 {
-		case jmpJEQ:
+		case JumpEQ:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k >= len(pkt) {
 					return 0
@@ -55,7 +55,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGT:
+		case JumpGT:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k >= len(pkt) {
 					return 0
@@ -66,7 +66,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGE:
+		case JumpGE:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k >= len(pkt) {
 					return 0
@@ -77,7 +77,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJSET:
+		case JumpSet:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k >= len(pkt) {
 					return 0
@@ -91,7 +91,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 		}
 	case 2:
 		switch op & 0xf0 {
-		case jmpJEQ:
+		case JumpEQ:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+2 > len(pkt) {
 					return 0
@@ -102,7 +102,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGT:
+		case JumpGT:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+2 > len(pkt) {
 					return 0
@@ -113,7 +113,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGE:
+		case JumpGE:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+2 > len(pkt) {
 					return 0
@@ -124,7 +124,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJSET:
+		case JumpSet:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+2 > len(pkt) {
 					return 0
@@ -138,7 +138,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 		}
 	case 4:
 		switch op & 0xf0 {
-		case jmpJEQ:
+		case JumpEQ:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+4 > len(pkt) {
 					return 0
@@ -149,7 +149,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGT:
+		case JumpGT:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+4 > len(pkt) {
 					return 0
@@ -160,7 +160,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGE:
+		case JumpGE:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+4 > len(pkt) {
 					return 0
@@ -171,7 +171,7 @@ func loadJump(n uint32, k int, op uint16, v uint32, jt, jf target) step {
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJSET:
+		case JumpSet:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+4 > len(pkt) {
 					return 0
@@ -193,7 +193,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 	switch n {
 	case 1:
 		switch op & 0xf0 {
-		case jmpJEQ:
+		case JumpEQ:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k >= len(pkt) {
 					return 0
@@ -204,7 +204,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGT:
+		case JumpGT:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k >= len(pkt) {
 					return 0
@@ -215,7 +215,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGE:
+		case JumpGE:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k >= len(pkt) {
 					return 0
@@ -226,7 +226,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJSET:
+		case JumpSet:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k >= len(pkt) {
 					return 0
@@ -240,7 +240,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 		}
 	case 2:
 		switch op & 0xf0 {
-		case jmpJEQ:
+		case JumpEQ:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+2 > len(pkt) {
 					return 0
@@ -251,7 +251,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGT:
+		case JumpGT:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+2 > len(pkt) {
 					return 0
@@ -262,7 +262,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGE:
+		case JumpGE:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+2 > len(pkt) {
 					return 0
@@ -273,7 +273,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJSET:
+		case JumpSet:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+2 > len(pkt) {
 					return 0
@@ -287,7 +287,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 		}
 	case 4:
 		switch op & 0xf0 {
-		case jmpJEQ:
+		case JumpEQ:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+4 > len(pkt) {
 					return 0
@@ -298,7 +298,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGT:
+		case JumpGT:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+4 > len(pkt) {
 					return 0
@@ -309,7 +309,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJGE:
+		case JumpGE:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+4 > len(pkt) {
 					return 0
@@ -320,7 +320,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 					return jf.run(pkt, wl, a, x, f)
 				}
 			}
-		case jmpJSET:
+		case JumpSet:
 			return func(pkt []byte, wl, _, x uint32, f *frame) uint32 {
 				if k+4 > len(pkt) {
 					return 0
@@ -340,7 +340,7 @@ func loadAndJump(n uint32, k int, mask uint32, op uint16, v uint32, jt, jf targe
 // a TCP or UDP port behind an IPv4 header of any length.
 func mshLoadJump(k int, k2 uint64, op uint16, v uint32, jt, jf target) step {
 	switch op & 0xf0 {
-	case jmpJEQ:
+	case JumpEQ:
 		return func(pkt []byte, wl, _, _ uint32, f *frame) uint32 {
 			if k >= len(pkt) {
 				return 0
@@ -356,7 +356,7 @@ func mshLoadJump(k int, k2 uint64, op uint16, v uint32, jt, jf target) step {
 				return jf.run(pkt, wl, a, x, f)
 			}
 		}
-	case jmpJGT:
+	case JumpGT:
 		return func(pkt []byte, wl, _, _ uint32, f *frame) uint32 {
 			if k >= len(pkt) {
 				return 0
@@ -372,7 +372,7 @@ func mshLoadJump(k int, k2 uint64, op uint16, v uint32, jt, jf target) step {
 				return jf.run(pkt, wl, a, x, f)
 			}
 		}
-	case jmpJGE:
+	case JumpGE:
 		return func(pkt []byte, wl, _, _ uint32, f *frame) uint32 {
 			if k >= len(pkt) {
 				return 0
@@ -388,7 +388,7 @@ func mshLoadJump(k int, k2 uint64, op uint16, v uint32, jt, jf target) step {
 				return jf.run(pkt, wl, a, x, f)
 			}
 		}
-	case jmpJSET:
+	case JumpSet:
 		return func(pkt []byte, wl, _, _ uint32, f *frame) uint32 {
 			if k >= len(pkt) {
 				return 0

@@ -50,7 +50,7 @@ const (
 // libpcap's names (tcpdump -y).
 var oracleLinkTypes = []string{
 	"EN10MB", "LINUX_SLL", "LINUX_SLL2", "RAW", "NULL", "LOOP", "IPV4", "IPV6",
-	"IEEE802_11", "IEEE802_11_RADIO", "PPP", "C_HDLC", "PPI",
+	"IEEE802_11", "IEEE802_11_RADIO", "PPP", "C_HDLC", "PPI", "SUNATM", "MTP2", "PFLOG",
 }
 
 // liveInterfaces are the live Linux captures whose programs are recorded:
@@ -155,7 +155,7 @@ func writeGolden(path string, g *goldenFile) error {
 	return os.WriteFile(path, z.Bytes(), 0o644)
 }
 
-// goldenMeta returns metadata key of g, or an error naming the file.
+// meta returns the metadata value of key, or an error naming the file.
 func (g *goldenFile) meta(path, key string) (string, error) {
 	v, ok := g.Meta[key]
 	if !ok {

@@ -18,10 +18,10 @@ import (
 type compare struct{ Op, Cond string }
 
 var compares = []compare{
-	{"jmpJEQ", "a == v"},
-	{"jmpJGT", "a > v"},
-	{"jmpJGE", "a >= v"},
-	{"jmpJSET", "a&v != 0"},
+	{"JumpEQ", "a == v"},
+	{"JumpGT", "a > v"},
+	{"JumpGE", "a >= v"},
+	{"JumpSet", "a&v != 0"},
 }
 
 // load is how a fused step reads A: the check that ends the program when

@@ -3,6 +3,8 @@ package lower
 import (
 	"slices"
 
+	"github.com/gotcpdump/gotcpdump/cbpf"
+
 	"golang.org/x/net/bpf"
 
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
@@ -26,47 +28,47 @@ type Arth struct {
 // libpcap's grammar passes it to gen_relation. "<=", "<" and "!=" are GT,
 // GE and EQ with reversed set.
 const (
-	RelEQ = jmpJEQ
-	RelGT = jmpJGT
-	RelGE = jmpJGE
+	RelEQ = cbpf.JumpEQ
+	RelGT = cbpf.JumpGT
+	RelGE = cbpf.JumpGE
 )
 
 // Arithmetic codes: the ALU operation of a binary operator, as libpcap's
 // grammar passes it to gen_arth.
 const (
-	OpAdd = aluADD
-	OpSub = aluSUB
-	OpMul = aluMUL
-	OpDiv = aluDIV
-	OpMod = aluMOD
-	OpAnd = aluAND
-	OpOr  = aluOR
-	OpXor = aluXOR
-	OpLsh = aluLSH
-	OpRsh = aluRSH
+	OpAdd = cbpf.ALUAdd
+	OpSub = cbpf.ALUSub
+	OpMul = cbpf.ALUMul
+	OpDiv = cbpf.ALUDiv
+	OpMod = cbpf.ALUMod
+	OpAnd = cbpf.ALUAnd
+	OpOr  = cbpf.ALUOr
+	OpXor = cbpf.ALUXor
+	OpLsh = cbpf.ALULsh
+	OpRsh = cbpf.ALURsh
 )
 
 // xferToX loads a's register into X.
-func xferToX(a *Arth) bpf.RawInstruction { return stmt(opLDX|modeMEM, uint32(a.reg)) }
+func xferToX(a *Arth) bpf.RawInstruction { return stmt(cbpf.ClassLDX|cbpf.ModeMEM, uint32(a.reg)) }
 
 // xferToA loads a's register into A.
-func xferToA(a *Arth) bpf.RawInstruction { return stmt(opLD|modeMEM, uint32(a.reg)) }
+func xferToA(a *Arth) bpf.RawInstruction { return stmt(cbpf.ClassLD|cbpf.ModeMEM, uint32(a.reg)) }
 
 // Loadi is the constant v (gen_loadi).
 func (c *Compiler) Loadi(v uint32) *Arth {
 	reg := c.allocReg()
-	return &Arth{reg: reg, stmts: stmts{stmt(opLD|modeIMM, v), stmt(opST, uint32(reg))}}
+	return &Arth{reg: reg, stmts: stmts{stmt(cbpf.ClassLD|cbpf.ModeIMM, v), stmt(cbpf.ClassST, uint32(reg))}}
 }
 
 // Loadlen is the packet's length on the wire, "len" (gen_loadlen).
 func (c *Compiler) Loadlen() *Arth {
 	reg := c.allocReg()
-	return &Arth{reg: reg, stmts: stmts{stmt(opLD|modeLEN, 0), stmt(opST, uint32(reg))}}
+	return &Arth{reg: reg, stmts: stmts{stmt(cbpf.ClassLD|cbpf.ModeLEN, 0), stmt(cbpf.ClassST, uint32(reg))}}
 }
 
 // Neg negates a in place, "-a" (gen_neg).
 func (c *Compiler) Neg(a *Arth) *Arth {
-	a.stmts = append(a.stmts, xferToA(a), stmt(opALU|aluNEG, 0), stmt(opST, uint32(a.reg)))
+	a.stmts = append(a.stmts, xferToA(a), stmt(cbpf.ClassALU|cbpf.ALUNeg, 0), stmt(cbpf.ClassST, uint32(a.reg)))
 	return a
 }
 
@@ -78,7 +80,7 @@ func (c *Compiler) Neg(a *Arth) *Arth {
 // division by zero.
 func (c *Compiler) Arith(code int, a0, a1 *Arth) *Arth {
 	first := a1.stmts[0]
-	constant := first.Op == opLD|modeIMM
+	constant := first.Op == cbpf.ClassLD|cbpf.ModeIMM
 	switch code {
 	case OpDiv:
 		if constant && first.K == 0 {
@@ -97,11 +99,11 @@ func (c *Compiler) Arith(code int, a0, a1 *Arth) *Arth {
 		c.fail("unknown arithmetic operation %#x", code)
 	}
 	a0.stmts = append(a0.stmts, a1.stmts...)
-	a0.stmts = append(a0.stmts, xferToX(a1), xferToA(a0), stmt(opALU|srcX|uint16(code), 0))
+	a0.stmts = append(a0.stmts, xferToX(a1), xferToA(a0), stmt(cbpf.ClassALU|cbpf.SrcX|uint16(code), 0))
 	c.freeReg(a0.reg)
 	c.freeReg(a1.reg)
 	a0.reg = c.allocReg()
-	a0.stmts = append(a0.stmts, stmt(opST, uint32(a0.reg)))
+	a0.stmts = append(a0.stmts, stmt(cbpf.ClassST, uint32(a0.reg)))
 	return a0
 }
 
@@ -113,10 +115,10 @@ func (c *Compiler) Relation(code int, a0, a1 *Arth, reversed bool) ir.Cond {
 	var b ir.Cond
 	switch code {
 	case RelEQ:
-		tail = append(tail, stmt(opALU|aluSUB|srcX, 0))
-		b = test(slices.Concat(a0.stmts, a1.stmts, tail), jmpJEQ, 0)
+		tail = append(tail, stmt(cbpf.ClassALU|cbpf.ALUSub|cbpf.SrcX, 0))
+		b = test(slices.Concat(a0.stmts, a1.stmts, tail), cbpf.JumpEQ, 0)
 	case RelGT, RelGE:
-		b = test(slices.Concat(a0.stmts, a1.stmts, tail), uint16(code)|srcX, 0)
+		b = test(slices.Concat(a0.stmts, a1.stmts, tail), uint16(code)|cbpf.SrcX, 0)
 	default:
 		c.fail("unknown relation %#x", code)
 	}
@@ -147,11 +149,11 @@ func (c *Compiler) Load(proto uint8, index *Arth, size uint32) *Arth {
 	var width uint16
 	switch size {
 	case 1:
-		width = sizeB
+		width = cbpf.SizeB
 	case 2:
-		width = sizeH
+		width = cbpf.SizeH
 	case 4:
-		width = sizeW
+		width = cbpf.SizeW
 	default:
 		c.fail("data size must be 1, 2, or 4")
 	}
@@ -163,7 +165,7 @@ func (c *Compiler) Load(proto uint8, index *Arth, size uint32) *Arth {
 		default:
 			c.fail("radio information not present in capture")
 		}
-		s = stmts{xferToX(index), stmt(opLD|modeIND|width, 0)}
+		s = stmts{xferToX(index), stmt(cbpf.ClassLD|cbpf.ModeIND|width, 0)}
 	case QLink:
 		s = c.indexedLoad(&c.offLinkHdr, index, width, c.offLinkHdr.constant)
 	case QIP, QARP, QRARP, QAtalk, QDecnet, QSca, QLat, QMoprc, QMopdl, QIPv6:
@@ -174,23 +176,23 @@ func (c *Compiler) Load(proto uint8, index *Arth, size uint32) *Arth {
 		// the payload's offset); the index goes on top of it.
 		s = append(c.loadxIPHdrLen(),
 			xferToA(index),
-			stmt(opALU|aluADD|srcX, 0),
-			stmt(opMISC|miscTAX, 0),
-			stmt(opLD|modeIND|width, c.offLinkPL.constant+c.offNL))
+			stmt(cbpf.ClassALU|cbpf.ALUAdd|cbpf.SrcX, 0),
+			stmt(cbpf.ClassMISC|cbpf.MiscTAX, 0),
+			stmt(cbpf.ClassLD|cbpf.ModeIND|width, c.offLinkPL.constant+c.offNL))
 		check := c.ProtoAbbrev(proto)
 		check = and(check, c.ipfrag())
 		check = andIf(index.check, check)
 		index.check = and(c.ProtoAbbrev(QIP), check)
 	case QICMPv6:
 		check := andIf(index.check, c.ProtoAbbrev(QIPv6))
-		index.check = and(check, c.cmp(orLinkPL, 6, sizeB, ipprotoICMPv6))
+		index.check = and(check, c.cmp(orLinkPL, 6, cbpf.SizeB, ipprotoICMPv6))
 		s = c.indexedLoad(&c.offLinkPL, index, width, c.offLinkPL.constant+c.offNL+40)
 	default:
 		c.fail("unsupported index operation")
 	}
 	index.stmts = append(index.stmts, s...)
 	index.reg = reg
-	index.stmts = append(index.stmts, stmt(opST, uint32(reg)))
+	index.stmts = append(index.stmts, stmt(cbpf.ClassST, uint32(reg)))
 	return index
 }
 
@@ -199,9 +201,9 @@ func (c *Compiler) Load(proto uint8, index *Arth, size uint32) *Arth {
 func (c *Compiler) indexedLoad(off *absOffset, index *Arth, width uint16, k uint32) stmts {
 	s := c.absOffsetVarpart(off)
 	if s != nil {
-		s = append(s, xferToA(index), stmt(opALU|aluADD|srcX, 0), stmt(opMISC|miscTAX, 0))
+		s = append(s, xferToA(index), stmt(cbpf.ClassALU|cbpf.ALUAdd|cbpf.SrcX, 0), stmt(cbpf.ClassMISC|cbpf.MiscTAX, 0))
 	} else {
 		s = stmts{xferToX(index)}
 	}
-	return append(s, stmt(opLD|modeIND|width, k))
+	return append(s, stmt(cbpf.ClassLD|cbpf.ModeIND|width, k))
 }

@@ -37,17 +37,17 @@ func (c *Compiler) Inbound(dir int) ir.Cond {
 		// The first byte of libpcap's SLIP header is the direction, 0 for
 		// received and 1 for sent packets. As in libpcap master, other
 		// values match neither: 1.10.3 took "outbound" as "not inbound".
-		return c.cmp(orLinkHdr, 0, sizeB, pick(slipDirIn, slipDirOut))
+		return c.cmp(orLinkHdr, 0, cbpf.SizeB, pick(slipDirIn, slipDirOut))
 	case dltIPNET:
-		return c.cmp(orLinkHdr, 2, sizeH, pick(ipnetInbound, ipnetOutbound))
+		return c.cmp(orLinkHdr, 2, cbpf.SizeH, pick(ipnetInbound, ipnetOutbound))
 	case dltLinuxSLL:
-		return notIf(!out, c.cmp(orLinkHdr, 0, sizeH, sllOutgoing))
+		return notIf(!out, c.cmp(orLinkHdr, 0, cbpf.SizeH, sllOutgoing))
 	case dltLinuxSLL2:
-		return notIf(!out, c.cmp(orLinkHdr, 10, sizeB, sllOutgoing))
+		return notIf(!out, c.cmp(orLinkHdr, 10, cbpf.SizeB, sllOutgoing))
 	case dltPflog:
-		return c.cmp(orLinkHdr, pflogDir, sizeB, pick(pfIn, pfOut))
+		return c.cmp(orLinkHdr, pflogDir, cbpf.SizeB, pick(pfIn, pfOut))
 	case dltPPPPPPD:
-		return c.cmp(orLinkHdr, 0, sizeB, pick(pppdIn, pppdOut))
+		return c.cmp(orLinkHdr, 0, cbpf.SizeB, pick(pppdIn, pppdOut))
 	}
 	if isDSATag(c.linktype) {
 		return c.dsaDirection(out)
@@ -55,12 +55,12 @@ func (c *Compiler) Inbound(dir int) ir.Cond {
 	if dltJuniper[c.linktype] {
 		// The low bit of the flags after the magic number: set when
 		// received.
-		return c.mcmp(orLinkHdr, 3, sizeB, pick(1, 0), 0x01)
+		return c.mcmp(orLinkHdr, 3, cbpf.SizeB, pick(1, 0), 0x01)
 	}
 	if c.cfg.File {
 		c.fail("inbound/outbound not supported on %s when reading savefiles", dltDescription(c.linktype))
 	}
-	b := c.cmp(orLinkHdr, cbpf.AncillaryBase+uint32(cbpf.AncPacketType), sizeH, packetOutgoing)
+	b := c.cmp(orLinkHdr, cbpf.AncillaryBase+uint32(cbpf.AncPacketType), cbpf.SizeH, packetOutgoing)
 	return notIf(!out, b)
 }
 
@@ -69,12 +69,12 @@ func (c *Compiler) Inbound(dir int) ir.Cond {
 // metadata, which capture files do not have.
 func (c *Compiler) Ifindex(ifindex uint32) ir.Cond {
 	if c.linktype == dltLinuxSLL2 {
-		return c.cmp(orLinkHdr, 4, sizeW, ifindex)
+		return c.cmp(orLinkHdr, 4, cbpf.SizeW, ifindex)
 	}
 	if c.cfg.File {
 		c.fail("ifindex not supported on %s when reading savefiles", dltDescription(c.linktype))
 	}
-	return c.cmp(orLinkHdr, cbpf.AncillaryBase+uint32(cbpf.AncIfIndex), sizeW, ifindex)
+	return c.cmp(orLinkHdr, cbpf.AncillaryBase+uint32(cbpf.AncIfIndex), cbpf.SizeW, ifindex)
 }
 
 // notIf is not(b) when negate holds, else b.

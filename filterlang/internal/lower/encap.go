@@ -87,7 +87,7 @@ func (c *Compiler) vlanIDTest(num uint32) ir.Cond {
 	if num > maxVLANID {
 		c.fail("VLAN tag %d greater than maximum %d", num, maxVLANID)
 	}
-	return c.mcmp(orLinkPL, 0, sizeH, num, maxVLANID)
+	return c.mcmp(orLinkPL, 0, cbpf.SizeH, num, maxVLANID)
 }
 
 // vlanInline is the vlan test for a tag in the packet
@@ -110,7 +110,7 @@ func (c *Compiler) vlanInline(num uint32, hasNum bool) ir.Cond {
 // Finish starts at 0. The TPID and ID tests are built before the offsets
 // change, so they read the outermost tag.
 func (c *Compiler) vlanLive(num uint32, hasNum bool) ir.Cond {
-	present := test(stmts{stmt(opLD|modeABS|sizeB, ancillary(cbpf.AncVLANTagPresent))}, jmpJEQ, 1)
+	present := test(stmts{stmt(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB, ancillary(cbpf.AncVLANTagPresent))}, cbpf.JumpEQ, 1)
 	tpid := c.vlanTPIDTest()
 	var id ir.Cond
 	if hasNum {
@@ -138,9 +138,9 @@ func (c *Compiler) addToOffset(off *absOffset, v uint32) stmts {
 		off.reg = c.allocReg()
 	}
 	return stmts{
-		stmt(opLD|modeMEM, uint32(off.reg)),
-		stmt(opALU|aluADD, v),
-		stmt(opST, uint32(off.reg)),
+		stmt(cbpf.ClassLD|cbpf.ModeMEM, uint32(off.reg)),
+		stmt(cbpf.ClassALU|cbpf.ALUAdd, v),
+		stmt(cbpf.ClassST, uint32(off.reg)),
 	}
 }
 
@@ -154,10 +154,10 @@ func (c *Compiler) vlanIDFromMetadata(id ir.Cond) ir.Cond {
 		panic("lower: the VLAN ID test is not one load and a mask")
 	}
 	p := &prologue{}
-	p.add(opLD|modeABS|sizeB, ancillary(cbpf.AncVLANTagPresent))
-	p.jump(jmpJEQ, 1, "metadata", "packet")
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB, ancillary(cbpf.AncVLANTagPresent))
+	p.jump(cbpf.JumpEQ, 1, "metadata", "packet")
 	p.label("metadata")
-	p.add(opLD|modeABS|sizeB, ancillary(cbpf.AncVLANTag))
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB, ancillary(cbpf.AncVLANTag))
 	p.ja("mask")
 	p.label("packet")
 	last := len(t.Stmts) - 1
@@ -178,7 +178,7 @@ func (c *Compiler) Mpls(label uint32, hasLabel bool) ir.Cond {
 	var b ir.Cond
 	if c.labelStackDepth > 0 {
 		// Inside a stack: the previous entry is not the bottom one.
-		b = c.mcmp(orPrevMPLSHdr, 2, sizeB, 0, 0x01)
+		b = c.mcmp(orPrevMPLSHdr, 2, cbpf.SizeB, 0, 0x01)
 	} else {
 		switch c.linktype {
 		case dltCHDLC, dltHDLC, dltEN10MB, dltNetanalyzer, dltNetanalyzerTransparent, dltDSATagBRCM, dltDSATagDSA:
@@ -194,7 +194,7 @@ func (c *Compiler) Mpls(label uint32, hasLabel bool) ir.Cond {
 			c.fail("MPLS label %d greater than maximum %d", label, maxMPLSLabel)
 		}
 		// The label is the top 20 bits of the entry.
-		b = and(b, c.mcmp(orLinkPL, 0, sizeW, label<<12, 0xfffff000))
+		b = and(b, c.mcmp(orLinkPL, 0, cbpf.SizeW, label<<12, 0xfffff000))
 	}
 	c.offNLNoSNAP += 4
 	c.offNL += 4
@@ -217,8 +217,8 @@ func (c *Compiler) mplsLinktype(llProto uint32) ir.Cond {
 	}
 	// The bottom-of-stack bit is in the third byte of the entry before
 	// the network layer (offset -2 wraps to it).
-	b := c.mcmp(orLinkPL, 0xfffffffe, sizeB, 0x01, 0x01)
-	return and(b, c.mcmp(orLinkPL, 0, sizeB, version, 0xf0))
+	b := c.mcmp(orLinkPL, 0xfffffffe, cbpf.SizeB, 0x01, 0x01)
+	return and(b, c.mcmp(orLinkPL, 0, cbpf.SizeB, version, 0xf0))
 }
 
 // Pppoed is "pppoed": a PPPoE discovery frame (gen_pppoed).
@@ -235,7 +235,7 @@ func (c *Compiler) Pppoes(sess uint32, hasSess bool) ir.Cond {
 		if sess > maxPPPoESess {
 			c.fail("PPPoE session number %d greater than maximum %d", sess, maxPPPoESess)
 		}
-		b = and(b, c.mcmp(orLinkPL, 0, sizeW, sess, 0x0000ffff))
+		b = and(b, c.mcmp(orLinkPL, 0, cbpf.SizeW, sess, 0x0000ffff))
 	}
 	c.pushLinkhdr(dltPPP, absOffset{
 		variable: c.offLinkPL.variable,
@@ -269,7 +269,7 @@ var (
 		name: "Geneve",
 		port: genevePort,
 		header: func(c *Compiler, rel offrel) ir.Cond {
-			return c.mcmp(rel, 8, sizeB, 0, 0xc0) // version 0
+			return c.mcmp(rel, 8, cbpf.SizeB, 0, 0xc0) // version 0
 		},
 		offsets: (*Compiler).geneveOffsets,
 	}
@@ -277,7 +277,7 @@ var (
 		name: "VXLAN",
 		port: vxlanPort,
 		header: func(c *Compiler, rel offrel) ir.Cond {
-			return c.cmp(rel, 8, sizeB, 0x08) // flags: only "VNI valid"
+			return c.cmp(rel, 8, cbpf.SizeB, 0x08) // flags: only "VNI valid"
 		},
 		offsets: (*Compiler).vxlanOffsets,
 	}
@@ -327,7 +327,7 @@ func (c *Compiler) tunnelCheck(tn tunnel, rel offrel, vni uint32, hasVNI bool) i
 			c.fail("%s VNI %d greater than maximum %d", tn.name, vni, maxTunnelVNI)
 		}
 		// The VNI is the top 3 bytes of the header's second word.
-		b = and(b, c.mcmp(rel, 12, sizeW, vni<<8, 0xffffff00))
+		b = and(b, c.mcmp(rel, 12, cbpf.SizeW, vni<<8, 0xffffff00))
 	}
 	return b
 }
@@ -337,8 +337,8 @@ func (c *Compiler) tunnelCheck(tn tunnel, rel offrel, vni uint32, hasVNI bool) i
 // a test that always holds carries the statements.
 func (c *Compiler) tunnelOverIPv4(tn tunnel, vni uint32, hasVNI bool) ir.Cond {
 	b := c.tunnelCheck(tn, orTranIPv4, vni, hasVNI)
-	s := append(c.loadxIPHdrLen(), stmt(opMISC|miscTXA, 0))
-	return and(b, test(s, jmpJEQ|srcX, 0))
+	s := append(c.loadxIPHdrLen(), stmt(cbpf.ClassMISC|cbpf.MiscTXA, 0))
+	return and(b, test(s, cbpf.JumpEQ|cbpf.SrcX, 0))
 }
 
 // tunnelOverIPv6 is tunnelOverIPv4 for a fixed IPv6 header; X holds the
@@ -347,12 +347,12 @@ func (c *Compiler) tunnelOverIPv6(tn tunnel, vni uint32, hasVNI bool) ir.Cond {
 	b := c.tunnelCheck(tn, orTranIPv6, vni, hasVNI)
 	s := c.absOffsetVarpart(&c.offLinkPL)
 	if s != nil {
-		s = append(s, stmt(opLD|modeIMM, ipv6HeaderLen), stmt(opALU|aluADD|srcX, 0))
+		s = append(s, stmt(cbpf.ClassLD|cbpf.ModeIMM, ipv6HeaderLen), stmt(cbpf.ClassALU|cbpf.ALUAdd|cbpf.SrcX, 0))
 	} else {
-		s = stmts{stmt(opLD|modeIMM, ipv6HeaderLen)}
+		s = stmts{stmt(cbpf.ClassLD|cbpf.ModeIMM, ipv6HeaderLen)}
 	}
-	s = append(s, stmt(opMISC|miscTAX, 0))
-	return and(b, test(s, jmpJEQ|srcX, 0))
+	s = append(s, stmt(cbpf.ClassMISC|cbpf.MiscTAX, 0))
+	return and(b, test(s, cbpf.JumpEQ|cbpf.SrcX, 0))
 }
 
 // geneveOffsets computes, from the IP header length in A, the offsets of
@@ -364,33 +364,33 @@ func (c *Compiler) tunnelOverIPv6(tn tunnel, vni uint32, hasVNI bool) ir.Cond {
 func (c *Compiler) geneveOffsets() stmts {
 	p := &prologue{}
 	// The Geneve header's offset, kept in X.
-	p.add(opALU|aluADD, c.offLinkPL.constant+c.offNL+8)
-	p.add(opMISC|miscTAX, 0)
+	p.add(cbpf.ClassALU|cbpf.ALUAdd, c.offLinkPL.constant+c.offNL+8)
+	p.add(cbpf.ClassMISC|cbpf.MiscTAX, 0)
 	// Its protocol type is 2 bytes in.
-	p.add(opALU|aluADD, 2)
+	p.add(cbpf.ClassALU|cbpf.ALUAdd, 2)
 	c.offLinkType = absOffset{variable: true, reg: c.allocReg()}
-	p.add(opST, uint32(c.offLinkType.reg))
+	p.add(cbpf.ClassST, uint32(c.offLinkType.reg))
 	// Its length: 8 bytes and the options, counted in words in the low
 	// 6 bits of the first byte.
-	p.add(opLD|modeIND|sizeB, 0)
-	p.add(opALU|aluAND, 0x3f)
-	p.add(opALU|aluMUL, 4)
-	p.add(opALU|aluADD, 8)
-	p.add(opALU|aluADD|srcX, 0)
+	p.add(cbpf.ClassLD|cbpf.ModeIND|cbpf.SizeB, 0)
+	p.add(cbpf.ClassALU|cbpf.ALUAnd, 0x3f)
+	p.add(cbpf.ClassALU|cbpf.ALUMul, 4)
+	p.add(cbpf.ClassALU|cbpf.ALUAdd, 8)
+	p.add(cbpf.ClassALU|cbpf.ALUAdd|cbpf.SrcX, 0)
 	c.pushLinkhdr(dltEN10MB, absOffset{variable: true, reg: c.allocReg()})
-	p.add(opST, uint32(c.offLinkHdr.reg))
+	p.add(cbpf.ClassST, uint32(c.offLinkHdr.reg))
 	c.noOptimize = true
-	p.add(opLD|modeIND|sizeH, 2)
-	p.add(opLDX|modeMEM, uint32(c.offLinkHdr.reg))
-	p.jump(jmpJEQ, ethertypeTEB, "ethernet", "payload")
+	p.add(cbpf.ClassLD|cbpf.ModeIND|cbpf.SizeH, 2)
+	p.add(cbpf.ClassLDX|cbpf.ModeMEM, uint32(c.offLinkHdr.reg))
+	p.jump(cbpf.JumpEQ, ethertypeTEB, "ethernet", "payload")
 	// An Ethernet header: its type field is the link-layer type, and the
 	// payload follows it.
 	p.label("ethernet")
-	p.add(opMISC|miscTXA, 0)
-	p.add(opALU|aluADD, 12)
-	p.add(opST, uint32(c.offLinkType.reg))
-	p.add(opALU|aluADD, 2)
-	p.add(opMISC|miscTAX, 0)
+	p.add(cbpf.ClassMISC|cbpf.MiscTXA, 0)
+	p.add(cbpf.ClassALU|cbpf.ALUAdd, 12)
+	p.add(cbpf.ClassST, uint32(c.offLinkType.reg))
+	p.add(cbpf.ClassALU|cbpf.ALUAdd, 2)
+	p.add(cbpf.ClassMISC|cbpf.MiscTAX, 0)
 	p.label("payload")
 	c.offLinkPL = absOffset{variable: true, reg: c.allocReg()}
 	p.add(opSTX, uint32(c.offLinkPL.reg))
@@ -404,13 +404,13 @@ func (c *Compiler) geneveOffsets() stmts {
 func (c *Compiler) vxlanOffsets() stmts {
 	s := stmts{
 		// The VXLAN header's offset, then the frame's, 8 bytes further.
-		stmt(opALU|aluADD, c.offLinkPL.constant+c.offNL+8),
-		stmt(opALU|aluADD, 8),
+		stmt(cbpf.ClassALU|cbpf.ALUAdd, c.offLinkPL.constant+c.offNL+8),
+		stmt(cbpf.ClassALU|cbpf.ALUAdd, 8),
 	}
 	c.pushLinkhdr(dltEN10MB, absOffset{variable: true, reg: c.allocReg()})
-	s = append(s, stmt(opST, uint32(c.offLinkHdr.reg)), stmt(opALU|aluADD, 12))
+	s = append(s, stmt(cbpf.ClassST, uint32(c.offLinkHdr.reg)), stmt(cbpf.ClassALU|cbpf.ALUAdd, 12))
 	c.offLinkType = absOffset{variable: true, reg: c.allocReg()}
-	s = append(s, stmt(opST, uint32(c.offLinkType.reg)), stmt(opALU|aluADD, 2), stmt(opMISC|miscTAX, 0))
+	s = append(s, stmt(cbpf.ClassST, uint32(c.offLinkType.reg)), stmt(cbpf.ClassALU|cbpf.ALUAdd, 2), stmt(cbpf.ClassMISC|cbpf.MiscTAX, 0))
 	c.offLinkPL = absOffset{variable: true, reg: c.allocReg()}
 	s = append(s, stmt(opSTX, uint32(c.offLinkPL.reg)))
 	c.offNL = 0

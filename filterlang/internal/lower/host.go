@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/netip"
 
+	"github.com/gotcpdump/gotcpdump/cbpf"
+
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
 )
 
@@ -59,7 +61,7 @@ func (c *Compiler) hostop(addr, mask uint32, dir uint8, llProto, srcOff, dstOff 
 			off = dstOff
 		}
 		b0 := c.linktypeCheck(llProto)
-		return and(b0, c.mcmp(orLinkPL, off, sizeW, addr, mask))
+		return and(b0, c.mcmp(orLinkPL, off, cbpf.SizeW, addr, mask))
 	})
 }
 
@@ -72,7 +74,7 @@ func (c *Compiler) hostop6(addr, mask [16]byte, dir uint8, llProto, srcOff, dstO
 			off = dstOff
 		}
 		word := func(i uint32) ir.Cond {
-			return c.mcmp(orLinkPL, off+4*i, sizeW, be32(addr[4*i:]), be32(mask[4*i:]))
+			return c.mcmp(orLinkPL, off+4*i, cbpf.SizeW, be32(addr[4*i:]), be32(mask[4*i:]))
 		}
 		b := word(3)
 		for i := 2; i >= 0; i-- {
@@ -214,17 +216,17 @@ func (c *Compiler) dnhostop(addr uint32, dir uint8) ir.Cond {
 		node := uint32(swap16(uint16(addr)))
 		b0 := c.linktypeCheck(ethertypeDN)
 		// Pad byte, long header.
-		b1 := and(c.mcmp(orLinkPL, 2, sizeH, uint32(swap16(0x0681)), uint32(swap16(0x07ff))),
-			c.cmp(orLinkPL, 2+1+long, sizeH, node))
+		b1 := and(c.mcmp(orLinkPL, 2, cbpf.SizeH, uint32(swap16(0x0681)), uint32(swap16(0x07ff))),
+			c.cmp(orLinkPL, 2+1+long, cbpf.SizeH, node))
 		// No pad, long header.
-		b2 := and(c.mcmp(orLinkPL, 2, sizeB, 0x06, 0x07), c.cmp(orLinkPL, 2+long, sizeH, node))
+		b2 := and(c.mcmp(orLinkPL, 2, cbpf.SizeB, 0x06, 0x07), c.cmp(orLinkPL, 2+long, cbpf.SizeH, node))
 		b1 = or(b2, b1)
 		// Pad byte, short header.
-		b2 = and(c.mcmp(orLinkPL, 2, sizeH, uint32(swap16(0x0281)), uint32(swap16(0x07ff))),
-			c.cmp(orLinkPL, 2+1+short, sizeH, node))
+		b2 = and(c.mcmp(orLinkPL, 2, cbpf.SizeH, uint32(swap16(0x0281)), uint32(swap16(0x07ff))),
+			c.cmp(orLinkPL, 2+1+short, cbpf.SizeH, node))
 		b1 = or(b2, b1)
 		// No pad, short header.
-		b2 = and(c.mcmp(orLinkPL, 2, sizeB, 0x02, 0x07), c.cmp(orLinkPL, 2+short, sizeH, node))
+		b2 = and(c.mcmp(orLinkPL, 2, cbpf.SizeB, 0x02, 0x07), c.cmp(orLinkPL, 2+short, cbpf.SizeH, node))
 		b1 = or(b2, b1)
 		return and(b0, b1)
 	})

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/gotcpdump/gotcpdump/cbpf"
+
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
@@ -279,7 +281,7 @@ func (c *Compiler) linktypeCheck(llProto uint32) ir.Cond {
 		if llProto == llcsapISONS {
 			llProto = llProto<<8 | llcsapISONS
 		}
-		return c.cmp(orLinkType, 0, sizeH, llProto)
+		return c.cmp(orLinkType, 0, cbpf.SizeH, llProto)
 	case dltIEEE80211, dltPrismHeader, dltIEEE80211AVS, dltIEEE80211Radio, dltPPI:
 		return and(c.dataFrameCheck(), c.llcLinktype(llProto))
 	case dltFDDI, dltIEEE802, dltATMRFC1483, dltATMCLIP, dltIPOverFC:
@@ -293,9 +295,9 @@ func (c *Compiler) linktypeCheck(llProto uint32) ir.Cond {
 		// No type field: the IP version number tells.
 		switch llProto {
 		case ethertypeIP:
-			return c.mcmp(orLinkHdr, 0, sizeB, 0x40, 0xf0)
+			return c.mcmp(orLinkHdr, 0, cbpf.SizeB, 0x40, 0xf0)
 		case ethertypeIPv6:
-			return c.mcmp(orLinkHdr, 0, sizeB, 0x60, 0xf0)
+			return c.mcmp(orLinkHdr, 0, cbpf.SizeB, 0x60, 0xf0)
 		}
 		return genFalse()
 	case dltIPv4:
@@ -303,23 +305,23 @@ func (c *Compiler) linktypeCheck(llProto uint32) ir.Cond {
 	case dltIPv6:
 		return uncond(llProto == ethertypeIPv6)
 	case dltPPP, dltPPPPPPD, dltPPPSerial, dltPPPEther:
-		return c.cmp(orLinkType, 0, sizeH, ethertypeToPPPType(llProto))
+		return c.cmp(orLinkType, 0, cbpf.SizeH, ethertypeToPPPType(llProto))
 	case dltPPPBSDOS:
 		if llProto == ethertypeIP {
 			// Van Jacobson compressed and uncompressed TCP/IP are IP too.
-			b := or(c.cmp(orLinkType, 0, sizeH, pppIP), c.cmp(orLinkType, 0, sizeH, pppVJC))
-			return or(b, c.cmp(orLinkType, 0, sizeH, pppVJNC))
+			b := or(c.cmp(orLinkType, 0, cbpf.SizeH, pppIP), c.cmp(orLinkType, 0, cbpf.SizeH, pppVJC))
+			return or(b, c.cmp(orLinkType, 0, cbpf.SizeH, pppVJNC))
 		}
-		return c.cmp(orLinkType, 0, sizeH, ethertypeToPPPType(llProto))
+		return c.cmp(orLinkType, 0, cbpf.SizeH, ethertypeToPPPType(llProto))
 	case dltNull, dltLoop, dltENC:
 		return c.loopbackLinktype(llProto)
 	case dltPflog:
 		// The address family is a byte, so byte order does not matter.
 		switch llProto {
 		case ethertypeIP:
-			return c.cmp(orLinkHdr, pflogAF, sizeB, afInet)
+			return c.cmp(orLinkHdr, pflogAF, cbpf.SizeB, afInet)
 		case ethertypeIPv6:
-			return c.cmp(orLinkHdr, pflogAF, sizeB, afInet6)
+			return c.cmp(orLinkHdr, pflogAF, cbpf.SizeB, afInet6)
 		}
 		return genFalse()
 	case dltArcnet, dltArcnetLinux:
@@ -331,14 +333,14 @@ func (c *Compiler) linktypeCheck(llProto uint32) ir.Cond {
 	case dltMFR:
 		c.fail("Multi-link Frame Relay link-layer type filtering not implemented")
 	case dltBACnetMSTP:
-		return c.mcmp(orLinkHdr, 0, sizeW, bacnetMagic, bacnetMagicMask)
+		return c.mcmp(orLinkHdr, 0, cbpf.SizeW, bacnetMagic, bacnetMagicMask)
 	case dltIPNET:
 		return c.ipnetLinktype(llProto)
 	}
 	if dltJuniper[c.linktype] {
 		// Only the magic number can be checked: the encapsulation
 		// varies too much to find the protocol.
-		return c.mcmp(orLinkHdr, 0, sizeW, juniperMagic, juniperMagicMask)
+		return c.mcmp(orLinkHdr, 0, cbpf.SizeW, juniperMagic, juniperMagicMask)
 	}
 	if what, ok := unfilterableLinkTypes[c.linktype]; ok {
 		c.fail("%s link-layer type filtering not implemented", what)
@@ -347,7 +349,7 @@ func (c *Compiler) linktypeCheck(llProto uint32) ir.Cond {
 		c.fail("%s link-layer type filtering not implemented", dltDescription(c.linktype))
 	}
 	// A type field libpcap knows nothing more about: an Ethernet type.
-	return c.cmp(orLinkType, 0, sizeH, llProto)
+	return c.cmp(orLinkType, 0, cbpf.SizeH, llProto)
 }
 
 // unfilterableLinkTypes names, as libpcap's messages do, the link types
@@ -386,30 +388,30 @@ var unfilterableLinkTypes = map[int]string{
 // Ethernet type above 1500, or, for an 802.3 frame (a length there),
 // the 802.2 LLC or SNAP header that follows.
 func (c *Compiler) etherLinktype(llProto uint32) ir.Cond {
-	is8023 := func() ir.Cond { return not(c.cmpGT(orLinkType, 0, sizeH, ethermtu)) }
+	is8023 := func() ir.Cond { return not(c.cmpGT(orLinkType, 0, cbpf.SizeH, ethermtu)) }
 	switch llProto {
 	case llcsapISONS, llcsapIP, llcsapNetbeui:
 		// Always 802.2: check both DSAP and SSAP.
-		return and(is8023(), c.cmp(orLLC, 0, sizeH, llProto<<8|llProto))
+		return and(is8023(), c.cmp(orLLC, 0, cbpf.SizeH, llProto<<8|llProto))
 	case llcsapIPX:
 		// Ethernet_802.2 (the IPX SAP), Ethernet_802.3 (0xffff where the
 		// LLC header would be), Ethernet_SNAP, on 802.3 frames; or
 		// Ethernet_II with the IPX Ethernet type.
-		b := or(c.cmp(orLLC, 0, sizeB, llcsapIPX), c.cmp(orLLC, 0, sizeH, 0xffff))
+		b := or(c.cmp(orLLC, 0, cbpf.SizeB, llcsapIPX), c.cmp(orLLC, 0, cbpf.SizeH, 0xffff))
 		b = or(c.snap(0x000000, ethertypeIPX), b)
 		b = and(is8023(), b)
-		return or(c.cmp(orLinkType, 0, sizeH, ethertypeIPX), b)
+		return or(c.cmp(orLinkType, 0, cbpf.SizeH, ethertypeIPX), b)
 	case ethertypeAtalk, ethertypeAARP:
 		// EtherTalk phase 2 uses SNAP on 802.3 frames, phase 1 the
 		// Ethernet type.
 		b := and(is8023(), c.atalkSNAP(llProto))
-		return or(c.cmp(orLinkType, 0, sizeH, llProto), b)
+		return or(c.cmp(orLinkType, 0, cbpf.SizeH, llProto), b)
 	}
 	if llProto <= ethermtu {
 		// An LLC SAP: an 802.3 frame with that DSAP.
-		return and(is8023(), c.cmp(orLinkType, 2, sizeB, llProto))
+		return and(is8023(), c.cmp(orLinkType, 2, cbpf.SizeB, llProto))
 	}
-	return c.cmp(orLinkType, 0, sizeH, llProto)
+	return c.cmp(orLinkType, 0, cbpf.SizeH, llProto)
 }
 
 // atalkSNAP tests for the SNAP header of AppleTalk (Apple's OUI) or of
@@ -425,23 +427,23 @@ func (c *Compiler) atalkSNAP(llProto uint32) ir.Cond {
 // (gen_linux_sll_linktype): the protocol field holds an Ethernet type,
 // or a pseudo-type for 802.2 LLC or Novell 802.3 frames.
 func (c *Compiler) sllLinktype(llProto uint32) ir.Cond {
-	isLLC := func() ir.Cond { return c.cmp(orLinkType, 0, sizeH, sllP8022) }
+	isLLC := func() ir.Cond { return c.cmp(orLinkType, 0, cbpf.SizeH, sllP8022) }
 	switch llProto {
 	case llcsapISONS, llcsapIP, llcsapNetbeui:
-		return and(isLLC(), c.cmp(orLLC, 0, sizeH, llProto<<8|llProto))
+		return and(isLLC(), c.cmp(orLLC, 0, cbpf.SizeH, llProto<<8|llProto))
 	case llcsapIPX:
-		b := or(c.cmp(orLLC, 0, sizeB, llcsapIPX), c.snap(0x000000, ethertypeIPX))
+		b := or(c.cmp(orLLC, 0, cbpf.SizeB, llcsapIPX), c.snap(0x000000, ethertypeIPX))
 		b = and(isLLC(), b)
-		b = or(c.cmp(orLinkType, 0, sizeH, sllP8023), b)
-		return or(c.cmp(orLinkType, 0, sizeH, ethertypeIPX), b)
+		b = or(c.cmp(orLinkType, 0, cbpf.SizeH, sllP8023), b)
+		return or(c.cmp(orLinkType, 0, cbpf.SizeH, ethertypeIPX), b)
 	case ethertypeAtalk, ethertypeAARP:
 		b := and(isLLC(), c.atalkSNAP(llProto))
-		return or(c.cmp(orLinkType, 0, sizeH, llProto), b)
+		return or(c.cmp(orLinkType, 0, cbpf.SizeH, llProto), b)
 	}
 	if llProto <= ethermtu {
-		return and(isLLC(), c.cmp(orLinkHdr, c.offLinkPL.constant, sizeB, llProto))
+		return and(isLLC(), c.cmp(orLinkHdr, c.offLinkPL.constant, cbpf.SizeB, llProto))
 	}
-	return c.cmp(orLinkType, 0, sizeH, llProto)
+	return c.cmp(orLinkType, 0, cbpf.SizeH, llProto)
 }
 
 // llcLinktype is linktypeCheck for the link types whose payload starts
@@ -450,17 +452,17 @@ func (c *Compiler) sllLinktype(llProto uint32) ir.Cond {
 func (c *Compiler) llcLinktype(llProto uint32) ir.Cond {
 	switch llProto {
 	case llcsapIP, llcsapISONS, llcsapNetbeui:
-		return c.cmp(orLLC, 0, sizeH, llProto<<8|llProto)
+		return c.cmp(orLLC, 0, cbpf.SizeH, llProto<<8|llProto)
 	case llcsapIPX:
-		return c.cmp(orLLC, 0, sizeB, llcsapIPX)
+		return c.cmp(orLLC, 0, cbpf.SizeB, llcsapIPX)
 	case ethertypeAtalk:
 		return c.snap(0x080007, ethertypeAtalk)
 	}
 	if llProto <= ethermtu {
-		return c.cmp(orLLC, 0, sizeB, llProto)
+		return c.cmp(orLLC, 0, cbpf.SizeB, llProto)
 	}
 	// Only the type field of a SNAP header is checked, not its OUI.
-	return c.cmp(orLLC, 6, sizeH, llProto)
+	return c.cmp(orLLC, 6, cbpf.SizeH, llProto)
 }
 
 // snap tests for an 802.2 LLC header with SNAP SAPs and a UI control
@@ -528,7 +530,7 @@ func (c *Compiler) loopbackAF(af uint32) ir.Cond {
 			af = swap32(af)
 		}
 	}
-	return c.cmp(orLinkHdr, 0, sizeW, af)
+	return c.cmp(orLinkHdr, 0, cbpf.SizeW, af)
 }
 
 func swap32(v uint32) uint32 {
@@ -540,9 +542,9 @@ func swap32(v uint32) uint32 {
 func (c *Compiler) ipnetLinktype(llProto uint32) ir.Cond {
 	switch llProto {
 	case ethertypeIP:
-		return c.cmp(orLinkType, 0, sizeB, ipnetAFInet)
+		return c.cmp(orLinkType, 0, cbpf.SizeB, ipnetAFInet)
 	case ethertypeIPv6:
-		return c.cmp(orLinkType, 0, sizeB, ipnetAFInet6)
+		return c.cmp(orLinkType, 0, cbpf.SizeB, ipnetAFInet6)
 	}
 	return genFalse()
 }
@@ -553,7 +555,7 @@ func (c *Compiler) ipnetLinktype(llProto uint32) ir.Cond {
 // (241), but the offsets of the payload are RFC 1201's, so "ip" and "arp"
 // accepted RFC 1051 frames and then read their fields at the wrong place.
 func (c *Compiler) arcnetLinktype(llProto uint32) ir.Cond {
-	id := func(v uint32) ir.Cond { return c.cmp(orLinkType, 0, sizeB, v) }
+	id := func(v uint32) ir.Cond { return c.cmp(orLinkType, 0, cbpf.SizeB, v) }
 	switch llProto {
 	case ethertypeIPv6:
 		return id(arctypeInet6)
@@ -572,7 +574,7 @@ func (c *Compiler) arcnetLinktype(llProto uint32) ir.Cond {
 // frelayLinktype is linktypeCheck for Frame Relay: a UI control byte and
 // an NLPID after a 2-byte address.
 func (c *Compiler) frelayLinktype(llProto uint32) ir.Cond {
-	nlpid := func(v uint32) ir.Cond { return c.cmp(orLinkHdr, 2, sizeH, 0x03<<8|v) }
+	nlpid := func(v uint32) ir.Cond { return c.cmp(orLinkHdr, 2, cbpf.SizeH, 0x03<<8|v) }
 	switch llProto {
 	case ethertypeIP:
 		return nlpid(0xcc)
@@ -588,7 +590,7 @@ func (c *Compiler) frelayLinktype(llProto uint32) ir.Cond {
 // sunatmLLCCheck tests that a SunATM frame carries LLC-encapsulated
 // traffic.
 func (c *Compiler) sunatmLLCCheck() ir.Cond {
-	return c.ncmp(orLinkHdr, sunatmProtoPos, sizeB, 0x0f, jmpJEQ, false, sunatmPTLLC)
+	return c.ncmp(orLinkHdr, sunatmProtoPos, cbpf.SizeB, 0x0f, cbpf.JumpEQ, false, sunatmPTLLC)
 }
 
 // prevLinkhdrCheck returns the tests that a link-layer header inside
@@ -599,9 +601,9 @@ func (c *Compiler) prevLinkhdrCheck() ir.Cond {
 		// Geneve's offsets are all in registers: a link header is present
 		// when it does not start where the payload does.
 		return not(test(stmts{
-			stmt(opLD|modeMEM, uint32(c.offLinkHdr.reg)),
-			stmt(opLDX|modeMEM, uint32(c.offLinkPL.reg)),
-		}, jmpJEQ|srcX, 0))
+			stmt(cbpf.ClassLD|cbpf.ModeMEM, uint32(c.offLinkHdr.reg)),
+			stmt(cbpf.ClassLDX|cbpf.ModeMEM, uint32(c.offLinkPL.reg)),
+		}, cbpf.JumpEQ|cbpf.SrcX, 0))
 	}
 	// libpcap also checks here that LANE frames on SunATM are data, but
 	// only its "lane" keyword makes SunATM the previous link type, and
@@ -619,7 +621,7 @@ func (c *Compiler) dataFrameCheck() ir.Cond {
 // frameControlBit tests bit mask of byte i of an 802.11 frame control
 // field.
 func (c *Compiler) frameControlBit(i, mask uint32) ir.Cond {
-	return test(c.loadA(orLinkHdr, i, sizeB), jmpJSET, mask)
+	return test(c.loadA(orLinkHdr, i, cbpf.SizeB), cbpf.JumpSet, mask)
 }
 
 // andIf is and(pre, b), or b when there is no pre.
@@ -640,7 +642,7 @@ func (c *Compiler) Finish(cond ir.Cond) ir.Cond {
 		cond = withPrologue(cond, pro)
 	}
 	if c.linktype == dltPPI {
-		cond = and(test(stmts{stmt(opLD|modeABS|sizeW, 4)}, jmpJEQ, dltPPIIEEE80211), cond)
+		cond = and(test(stmts{stmt(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeW, 4)}, cbpf.JumpEQ, dltPPIIEEE80211), cond)
 	}
 	return cond
 }
@@ -716,9 +718,9 @@ func (c *Compiler) linkPrologue() stmts {
 			c.offLinkType.reg = c.allocReg()
 		}
 		p = &prologue{}
-		p.add(opLD|modeIMM, 0)
-		p.add(opST, uint32(c.offLinkPL.reg))
-		p.add(opST, uint32(c.offLinkType.reg))
+		p.add(cbpf.ClassLD|cbpf.ModeIMM, 0)
+		p.add(cbpf.ClassST, uint32(c.offLinkPL.reg))
+		p.add(cbpf.ClassST, uint32(c.offLinkType.reg))
 	}
 	return p.code()
 }
@@ -730,11 +732,11 @@ func (c *Compiler) pflogHeaderLen() *prologue {
 		return nil
 	}
 	p := &prologue{}
-	p.add(opLD|modeABS|sizeB, 0)
-	p.add(opALU|aluADD, 3)
-	p.add(opALU|aluAND, 0xfffffffc)
-	p.add(opST, uint32(c.offLinkPL.reg))
-	p.add(opMISC|miscTAX, 0)
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB, 0)
+	p.add(cbpf.ClassALU|cbpf.ALUAdd, 3)
+	p.add(cbpf.ClassALU|cbpf.ALUAnd, 0xfffffffc)
+	p.add(cbpf.ClassST, uint32(c.offLinkPL.reg))
+	p.add(cbpf.ClassMISC|cbpf.MiscTAX, 0)
 	return p
 }
 
@@ -749,17 +751,17 @@ func (c *Compiler) prismHeaderLen() *prologue {
 		return nil
 	}
 	p := &prologue{}
-	p.add(opLD|modeABS|sizeW, 0)
-	p.add(opALU|aluAND, 0xfffff000)
-	p.jump(jmpJEQ, 0x80211000, "avs", "prism") // AVS cookie, any version
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeW, 0)
+	p.add(cbpf.ClassALU|cbpf.ALUAnd, 0xfffff000)
+	p.jump(cbpf.JumpEQ, 0x80211000, "avs", "prism") // AVS cookie, any version
 	p.label("avs")
-	p.add(opLD|modeABS|sizeW, 4)
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeW, 4)
 	p.ja("store")
 	p.label("prism")
-	p.add(opLD|modeIMM, 144)
+	p.add(cbpf.ClassLD|cbpf.ModeIMM, 144)
 	p.label("store")
-	p.add(opST, uint32(c.offLinkHdr.reg))
-	p.add(opMISC|miscTAX, 0)
+	p.add(cbpf.ClassST, uint32(c.offLinkHdr.reg))
+	p.add(cbpf.ClassMISC|cbpf.MiscTAX, 0)
 	return p
 }
 
@@ -770,9 +772,9 @@ func (c *Compiler) avsHeaderLen() *prologue {
 		return nil
 	}
 	p := &prologue{}
-	p.add(opLD|modeABS|sizeW, 4)
-	p.add(opST, uint32(c.offLinkHdr.reg))
-	p.add(opMISC|miscTAX, 0)
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeW, 4)
+	p.add(cbpf.ClassST, uint32(c.offLinkHdr.reg))
+	p.add(cbpf.ClassMISC|cbpf.MiscTAX, 0)
 	return p
 }
 
@@ -783,13 +785,13 @@ func (c *Compiler) radiotapHeaderLen() *prologue {
 		return nil
 	}
 	p := &prologue{}
-	p.add(opLD|modeABS|sizeB, 3)
-	p.add(opALU|aluLSH, 8)
-	p.add(opMISC|miscTAX, 0)
-	p.add(opLD|modeABS|sizeB, 2)
-	p.add(opALU|aluOR|srcX, 0)
-	p.add(opST, uint32(c.offLinkHdr.reg))
-	p.add(opMISC|miscTAX, 0)
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB, 3)
+	p.add(cbpf.ClassALU|cbpf.ALULsh, 8)
+	p.add(cbpf.ClassMISC|cbpf.MiscTAX, 0)
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB, 2)
+	p.add(cbpf.ClassALU|cbpf.ALUOr|cbpf.SrcX, 0)
+	p.add(cbpf.ClassST, uint32(c.offLinkHdr.reg))
+	p.add(cbpf.ClassMISC|cbpf.MiscTAX, 0)
 	return p
 }
 
@@ -806,26 +808,26 @@ func (c *Compiler) ieee80211HeaderLen(hdr *prologue) *prologue {
 	p := hdr
 	if p == nil {
 		p = &prologue{}
-		p.add(opLDX|modeIMM, c.offOutermostLinkHdr.constant)
+		p.add(cbpf.ClassLDX|cbpf.ModeIMM, c.offOutermostLinkHdr.constant)
 	}
 	pl := uint32(c.offLinkPL.reg)
-	p.add(opMISC|miscTXA, 0)
-	p.add(opALU|aluADD, 24)
-	p.add(opST, pl)
-	p.add(opLD|modeIND|sizeB, 0) // frame control
-	p.jump(jmpJSET, 0x08, "data?", prologueEnd)
+	p.add(cbpf.ClassMISC|cbpf.MiscTXA, 0)
+	p.add(cbpf.ClassALU|cbpf.ALUAdd, 24)
+	p.add(cbpf.ClassST, pl)
+	p.add(cbpf.ClassLD|cbpf.ModeIND|cbpf.SizeB, 0) // frame control
+	p.jump(cbpf.JumpSet, 0x08, "data?", prologueEnd)
 	p.label("data?")
-	p.jump(jmpJSET, 0x04, prologueEnd, "qos?")
+	p.jump(cbpf.JumpSet, 0x04, prologueEnd, "qos?")
 	p.label("qos?")
 	afterQoS := prologueEnd
 	if c.linktype == dltIEEE80211Radio {
 		afterQoS = "flags?"
 	}
-	p.jump(jmpJSET, 0x80, "qos", afterQoS)
+	p.jump(cbpf.JumpSet, 0x80, "qos", afterQoS)
 	p.label("qos")
-	p.add(opLD|modeMEM, pl)
-	p.add(opALU|aluADD, 2)
-	p.add(opST, pl)
+	p.add(cbpf.ClassLD|cbpf.ModeMEM, pl)
+	p.add(cbpf.ClassALU|cbpf.ALUAdd, 2)
+	p.add(cbpf.ClassST, pl)
 	if c.linktype != dltIEEE80211Radio {
 		return p
 	}
@@ -833,23 +835,23 @@ func (c *Compiler) ieee80211HeaderLen(hdr *prologue) *prologue {
 	// radiotap flags field. Finding that field is only simple with one
 	// presence word: fields are little-endian, loads big-endian.
 	p.label("flags?")
-	p.add(opLD|modeABS|sizeW, 4)
-	p.jump(jmpJSET, swap32(0x00000002), "ext?", prologueEnd) // flags present
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeW, 4)
+	p.jump(cbpf.JumpSet, swap32(0x00000002), "ext?", prologueEnd) // flags present
 	p.label("ext?")
-	p.jump(jmpJSET, swap32(0x80000000), prologueEnd, "tsft?") // more presence words
+	p.jump(cbpf.JumpSet, swap32(0x80000000), prologueEnd, "tsft?") // more presence words
 	p.label("tsft?")
-	p.jump(jmpJSET, swap32(0x00000001), "flagsAfterTSFT", "flags")
+	p.jump(cbpf.JumpSet, swap32(0x00000001), "flagsAfterTSFT", "flags")
 	p.label("flagsAfterTSFT")
-	p.add(opLD|modeABS|sizeB, 16)
-	p.jump(jmpJSET, 0x20, "pad", prologueEnd) // data pad
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB, 16)
+	p.jump(cbpf.JumpSet, 0x20, "pad", prologueEnd) // data pad
 	p.label("flags")
-	p.add(opLD|modeABS|sizeB, 8)
-	p.jump(jmpJSET, 0x20, "pad", prologueEnd)
+	p.add(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB, 8)
+	p.jump(cbpf.JumpSet, 0x20, "pad", prologueEnd)
 	p.label("pad")
-	p.add(opLD|modeMEM, pl)
-	p.add(opALU|aluADD, 3)
-	p.add(opALU|aluAND, ^uint32(3))
-	p.add(opST, pl)
+	p.add(cbpf.ClassLD|cbpf.ModeMEM, pl)
+	p.add(cbpf.ClassALU|cbpf.ALUAdd, 3)
+	p.add(cbpf.ClassALU|cbpf.ALUAnd, ^uint32(3))
+	p.add(cbpf.ClassST, pl)
 	return p
 }
 
@@ -882,10 +884,10 @@ func (p *prologue) label(name string) {
 // jump adds the jump op on k, to jt when taken and jf when not.
 func (p *prologue) jump(op uint16, k uint32, jt, jf string) {
 	p.jumps = append(p.jumps, prologueJump{len(p.ins), jt, jf})
-	p.add(opJMP|op, k)
+	p.add(cbpf.ClassJMP|op, k)
 }
 
-// ja adds a jump to target ("ja" is opJMP alone).
+// ja adds a jump to target ("ja" is cbpf.ClassJMP alone).
 func (p *prologue) ja(target string) { p.jump(0, 0, target, target) }
 
 // code returns the instructions with the jumps resolved, or nil for a
@@ -903,7 +905,7 @@ func (p *prologue) code() stmts {
 	}
 	for _, j := range p.jumps {
 		ins := &p.ins[j.at]
-		if ins.Op == opJMP {
+		if ins.Op == cbpf.ClassJMP {
 			ins.K = uint32(target(j.jt, j.at))
 			continue
 		}

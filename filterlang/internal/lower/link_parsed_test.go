@@ -3,11 +3,12 @@ package lower_test
 import (
 	"errors"
 	"fmt"
-	"github.com/gopacket/gopacket/layers"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gopacket/gopacket/layers"
 
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang"

@@ -1,6 +1,9 @@
 package lower
 
-import "github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+import (
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+)
 
 // 802.2 LLC control field formats.
 const (
@@ -17,8 +20,8 @@ func (c *Compiler) llcCheck() ir.Cond {
 	case dltEN10MB, dltDSATagBRCM, dltDSATagDSA:
 		// An 802.3 frame (a length, not a type), and not Novell's raw
 		// 802.3, whose "LLC header" is 0xffff.
-		b0 := not(c.cmpGT(orLinkType, 0, sizeH, ethermtu))
-		return and(b0, not(c.cmp(orLLC, 0, sizeH, 0xffff)))
+		b0 := not(c.cmpGT(orLinkType, 0, cbpf.SizeH, ethermtu))
+		return and(b0, not(c.cmp(orLLC, 0, cbpf.SizeH, 0xffff)))
 	case dltSunATM:
 		// libpcap then restores the link type "lane" replaced, which
 		// without ATM keywords is SunATM still.
@@ -40,26 +43,26 @@ func (c *Compiler) Llc() ir.Cond { return c.llcCheck() }
 // is clear (gen_llc_i).
 func (c *Compiler) LlcI() ir.Cond {
 	b0 := c.llcCheck()
-	return and(b0, not(test(c.loadA(orLLC, 2, sizeB), jmpJSET, 0x01)))
+	return and(b0, not(test(c.loadA(orLLC, 2, cbpf.SizeB), cbpf.JumpSet, 0x01)))
 }
 
 // LlcS tests for LLC supervisory frames (gen_llc_s).
 func (c *Compiler) LlcS() ir.Cond {
 	b0 := c.llcCheck()
-	return and(b0, c.mcmp(orLLC, 2, sizeB, llcSFmt, 0x03))
+	return and(b0, c.mcmp(orLLC, 2, cbpf.SizeB, llcSFmt, 0x03))
 }
 
 // LlcU tests for LLC unnumbered frames (gen_llc_u).
 func (c *Compiler) LlcU() ir.Cond {
 	b0 := c.llcCheck()
-	return and(b0, c.mcmp(orLLC, 2, sizeB, llcUFmt, 0x03))
+	return and(b0, c.mcmp(orLLC, 2, cbpf.SizeB, llcUFmt, 0x03))
 }
 
 // LlcSSubtype tests for LLC supervisory frames of a type (rr 0x01, rnr
 // 0x05, rej 0x09) (gen_llc_s_subtype).
 func (c *Compiler) LlcSSubtype(subtype uint32) ir.Cond {
 	b0 := c.llcCheck()
-	return and(b0, c.mcmp(orLLC, 2, sizeB, subtype, llcSCmdMask))
+	return and(b0, c.mcmp(orLLC, 2, cbpf.SizeB, subtype, llcSCmdMask))
 }
 
 // LlcUSubtype tests for LLC unnumbered frames of a type (ui 0x03, ua
@@ -67,5 +70,5 @@ func (c *Compiler) LlcSSubtype(subtype uint32) ir.Cond {
 // whatever their poll/final bit (gen_llc_u_subtype).
 func (c *Compiler) LlcUSubtype(subtype uint32) ir.Cond {
 	b0 := c.llcCheck()
-	return and(b0, c.mcmp(orLLC, 2, sizeB, subtype, llcUCmdMask))
+	return and(b0, c.mcmp(orLLC, 2, cbpf.SizeB, subtype, llcUCmdMask))
 }

@@ -1,6 +1,9 @@
 package lower
 
-import "github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+import (
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+)
 
 // MAC addresses in the link-layer headers that have them.
 
@@ -111,12 +114,12 @@ func (c *Compiler) wlanhostop(eaddr []byte, dir uint8) ir.Cond {
 		return and(c.notCTSOrACK(), c.bcmp(orLinkHdr, 10, eaddr))
 	case QAddr3:
 		// Not in control frames.
-		b0 := not(c.mcmp(orLinkHdr, 0, sizeB, fc0TypeCtl, fc0TypeMask))
+		b0 := not(c.mcmp(orLinkHdr, 0, cbpf.SizeB, fc0TypeCtl, fc0TypeMask))
 		return and(b0, c.bcmp(orLinkHdr, 16, eaddr))
 	case QAddr4:
 		// Only with both From DS and To DS, which control and
 		// management frames never have.
-		b0 := c.mcmp(orLinkHdr, 1, sizeB, fc1DirDSToDS, fc1DirMask)
+		b0 := c.mcmp(orLinkHdr, 1, cbpf.SizeB, fc1DirDSToDS, fc1DirMask)
 		return and(b0, c.bcmp(orLinkHdr, 24, eaddr))
 	case QRA:
 		// addr1, in frames other than management frames.
@@ -146,9 +149,9 @@ func (c *Compiler) wlanByFrameType(data, mgmt func() ir.Cond) ir.Cond {
 // notCTSOrACK tests that a frame is not a control frame, or is one but
 // neither CTS nor ACK: the frames with an addr2.
 func (c *Compiler) notCTSOrACK() ir.Cond {
-	b0 := not(c.mcmp(orLinkHdr, 0, sizeB, fc0TypeCtl, fc0TypeMask))
-	b1 := not(c.mcmp(orLinkHdr, 0, sizeB, fc0SubtypeCTS, fc0SubtypeMask))
-	b2 := not(c.mcmp(orLinkHdr, 0, sizeB, fc0SubtypeACK, fc0SubtypeMask))
+	b0 := not(c.mcmp(orLinkHdr, 0, cbpf.SizeB, fc0TypeCtl, fc0TypeMask))
+	b1 := not(c.mcmp(orLinkHdr, 0, cbpf.SizeB, fc0SubtypeCTS, fc0SubtypeMask))
+	b2 := not(c.mcmp(orLinkHdr, 0, cbpf.SizeB, fc0SubtypeACK, fc0SubtypeMask))
 	return or(b0, and(b1, b2))
 }
 
@@ -182,8 +185,8 @@ func (c *Compiler) Broadcast(proto uint8) ir.Cond {
 		}
 		b0 := c.linktypeCheck(ethertypeIP)
 		hostmask := ^c.cfg.Netmask
-		b1 := c.mcmp(orLinkPL, 16, sizeW, 0, hostmask)
-		b2 := c.mcmp(orLinkPL, 16, sizeW, hostmask, hostmask)
+		b1 := c.mcmp(orLinkPL, 16, cbpf.SizeW, 0, hostmask)
+		b2 := c.mcmp(orLinkPL, 16, cbpf.SizeW, hostmask, hostmask)
 		return and(b0, or(b1, b2))
 	}
 	c.fail("only link-layer/IP broadcast filters supported")
@@ -193,7 +196,7 @@ func (c *Compiler) Broadcast(proto uint8) ir.Cond {
 // macMulticast tests the group bit of the MAC address at offset of the
 // link-layer header (gen_mac_multicast).
 func (c *Compiler) macMulticast(offset uint32) ir.Cond {
-	return test(c.loadA(orLinkHdr, offset, sizeB), jmpJSET, 1)
+	return test(c.loadA(orLinkHdr, offset, cbpf.SizeB), cbpf.JumpSet, 1)
 }
 
 // Multicast tests for multicast packets (gen_multicast): proto QDefault
@@ -225,10 +228,10 @@ func (c *Compiler) Multicast(proto uint8) ir.Cond {
 		}
 	case QIP:
 		b0 := c.linktypeCheck(ethertypeIP)
-		return and(b0, c.cmpGE(orLinkPL, 16, sizeB, 224))
+		return and(b0, c.cmpGE(orLinkPL, 16, cbpf.SizeB, 224))
 	case QIPv6:
 		b0 := c.linktypeCheck(ethertypeIPv6)
-		return and(b0, c.cmp(orLinkPL, 24, sizeB, 255))
+		return and(b0, c.cmp(orLinkPL, 24, cbpf.SizeB, 255))
 	}
 	c.fail("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel")
 	return nil

@@ -1,6 +1,9 @@
 package lower
 
-import "github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+import (
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+)
 
 // Ethernet frames captured on the CPU port of a switch, with the switch's
 // 4-byte tag between the source address and the type field: Broadcom's
@@ -37,10 +40,10 @@ func (c *Compiler) dsaDirection(out bool) ir.Cond {
 		if out {
 			v = 0x20
 		}
-		return c.mcmp(orLinkHdr, dsaTagOffset, sizeB, v, 0xe0)
+		return c.mcmp(orLinkHdr, dsaTagOffset, cbpf.SizeB, v, 0xe0)
 	}
 	if out {
-		return c.mcmp(orLinkHdr, dsaTagOffset, sizeB, 0x40, 0xc0)
+		return c.mcmp(orLinkHdr, dsaTagOffset, cbpf.SizeB, 0x40, 0xc0)
 	}
-	return c.mcmp(orLinkHdr, dsaTagOffset, sizeB, 0x00, 0x40)
+	return c.mcmp(orLinkHdr, dsaTagOffset, cbpf.SizeB, 0x00, 0x40)
 }

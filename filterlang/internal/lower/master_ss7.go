@@ -1,6 +1,9 @@
 package lower
 
-import "github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+import (
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+)
 
 // SS7 message types ("fisu", "lssu", "msu" and their high-speed-link "h"
 // forms), with libpcap's numbers (gencode.h's M_* and MH_*), as
@@ -75,27 +78,27 @@ func (c *Compiler) Mtp2Type(typ int) ir.Cond {
 		c.fail("'%s' supported only on MTP2", ss7Names[typ])
 	}
 	li := func(jtype uint16, reverse bool, v uint32) ir.Cond {
-		return c.ncmp(orPacket, start+mtp2LI, sizeB, 0x3f, jtype, reverse, v)
+		return c.ncmp(orPacket, start+mtp2LI, cbpf.SizeB, 0x3f, jtype, reverse, v)
 	}
 	hsl := func(jtype uint16, reverse bool, v uint32) ir.Cond {
-		return c.ncmp(orPacket, start+mtp2LIHSL, sizeH, 0xff80, jtype, reverse, v)
+		return c.ncmp(orPacket, start+mtp2LIHSL, cbpf.SizeH, 0xff80, jtype, reverse, v)
 	}
 	switch typ {
 	case MFISU:
-		return li(jmpJEQ, false, 0)
+		return li(cbpf.JumpEQ, false, 0)
 	case MLSSU:
-		b0 := li(jmpJGT, true, 2)
-		return and(li(jmpJGT, false, 0), b0)
+		b0 := li(cbpf.JumpGT, true, 2)
+		return and(li(cbpf.JumpGT, false, 0), b0)
 	case MMSU:
-		return li(jmpJGT, false, 2)
+		return li(cbpf.JumpGT, false, 2)
 	case MHFISU:
-		return hsl(jmpJEQ, false, 0)
+		return hsl(cbpf.JumpEQ, false, 0)
 	case MHLSSU:
 		// The length indicator is the top 9 bits: 2 is 0x0100.
-		b0 := hsl(jmpJGT, true, 0x0100)
-		return and(hsl(jmpJGT, false, 0), b0)
+		b0 := hsl(cbpf.JumpGT, true, 0x0100)
+		return and(hsl(cbpf.JumpGT, false, 0), b0)
 	case MHMSU:
-		return hsl(jmpJGT, false, 0x0100)
+		return hsl(cbpf.JumpGT, false, 0x0100)
 	}
 	c.fail("unknown MTP2 type %d", typ)
 	return nil
@@ -129,25 +132,25 @@ func (c *Compiler) Mtp3Field(field int, v uint32, code int, reversed bool) ir.Co
 		if v > 0xff {
 			c.fail("sio value %d too big; max value = 255", v)
 		}
-		b = c.ncmp(orPacket, start+mtp3SIO, sizeB, 0xffffffff, uint16(code), reversed, v)
+		b = c.ncmp(orPacket, start+mtp3SIO, cbpf.SizeB, 0xffffffff, uint16(code), reversed, v)
 	case MOPC, MHOPC:
 		if v > 0x3fff {
 			c.fail("opc value %d too big; max value = 16383", v)
 		}
 		// OPC is bits 14-27 of the 32-bit label.
-		b = c.ncmp(orPacket, start+mtp3Label, sizeW, swap32(0x3fff<<14), uint16(code), reversed, swap32(v<<14))
+		b = c.ncmp(orPacket, start+mtp3Label, cbpf.SizeW, swap32(0x3fff<<14), uint16(code), reversed, swap32(v<<14))
 	case MDPC, MHDPC:
 		if v > 0x3fff {
 			c.fail("dpc value %d too big; max value = 16383", v)
 		}
 		// DPC is bits 0-13 of the label, in its first two bytes.
-		b = c.ncmp(orPacket, start+mtp3Label, sizeW, swap32(0x3fff), uint16(code), reversed, swap32(v))
+		b = c.ncmp(orPacket, start+mtp3Label, cbpf.SizeW, swap32(0x3fff), uint16(code), reversed, swap32(v))
 	case MSLS, MHSLS:
 		if v > 0xf {
 			c.fail("sls value %d too big; max value = 15", v)
 		}
 		// SLS is the high nibble of the label's last byte.
-		b = c.ncmp(orPacket, start+mtp3SLS, sizeB, 0xf0, uint16(code), reversed, v<<4)
+		b = c.ncmp(orPacket, start+mtp3SLS, cbpf.SizeB, 0xf0, uint16(code), reversed, v<<4)
 	default:
 		c.fail("unknown MTP3 field %d", field)
 	}

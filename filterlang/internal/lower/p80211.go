@@ -1,6 +1,9 @@
 package lower
 
-import "github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+import (
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+)
 
 // frameControlAt reports whether the link type is 802.11 with its header
 // at a known place: bare, behind a radio header, or (as libpcap master
@@ -21,7 +24,7 @@ func (c *Compiler) P80211Type(typ, mask uint32) ir.Cond {
 	if !c.frameControlAt() {
 		c.fail("802.11 link-layer types supported only on 802.11")
 	}
-	return c.mcmp(orLinkHdr, 0, sizeB, typ, mask)
+	return c.mcmp(orLinkHdr, 0, cbpf.SizeB, typ, mask)
 }
 
 // P80211Fcdir tests the To DS and From DS bits of an 802.11 frame
@@ -30,5 +33,5 @@ func (c *Compiler) P80211Fcdir(fcdir uint32) ir.Cond {
 	if !c.frameControlAt() {
 		c.fail("frame direction supported only with 802.11 headers")
 	}
-	return c.mcmp(orLinkHdr, 1, sizeB, fcdir, fc1DirMask)
+	return c.mcmp(orLinkHdr, 1, cbpf.SizeB, fcdir, fc1DirMask)
 }

@@ -26,18 +26,18 @@ func fieldPackets(progs []cbpf.Program, n int, whole bool) [][]byte {
 	for _, prog := range progs {
 		var cur *field
 		for _, ins := range prog {
-			const classMask, modeMask, sizeMask, srcX, ld, jmp, abs = 0x07, 0xe0, 0x18, 0x08, 0x00, 0x05, 0x20
+			const classMask, modeMask, sizeMask = 0x07, 0xe0, 0x18
 			switch {
-			case ins.Op&classMask == ld && ins.Op&modeMask == abs:
+			case ins.Op&classMask == cbpf.ClassLD && ins.Op&modeMask == cbpf.ModeABS:
 				f := field{ins.K, map[uint16]uint32{0x00: 4, 0x08: 2, 0x10: 1}[ins.Op&sizeMask]}
 				if _, ok := tested[f]; !ok {
 					fields = append(fields, f)
 					tested[f] = nil
 				}
 				cur = &f
-			case ins.Op&classMask == ld:
+			case ins.Op&classMask == cbpf.ClassLD:
 				cur = nil
-			case ins.Op&classMask == jmp && ins.Op&srcX == 0 && cur != nil:
+			case ins.Op&classMask == cbpf.ClassJMP && ins.Op&cbpf.SrcX == 0 && cur != nil:
 				tested[*cur] = append(tested[*cur], ins.K)
 			}
 			values = append(values, ins.K)

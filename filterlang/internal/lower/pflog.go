@@ -1,6 +1,9 @@
 package lower
 
-import "github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+import (
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+)
 
 // The fields of the pflog header (struct pfloghdr) the pf primitives test.
 const (
@@ -37,13 +40,13 @@ func (c *Compiler) Pflog(field, name string, n uint32) ir.Cond {
 		}
 		return c.bcmp(orLinkHdr, pflogRuleset, []byte(name))
 	case "rulenum":
-		return c.cmp(orLinkHdr, pflogRulenr, sizeW, n)
+		return c.cmp(orLinkHdr, pflogRulenr, cbpf.SizeW, n)
 	case "subrulenum":
-		return c.cmp(orLinkHdr, pflogSubrule, sizeW, n)
+		return c.cmp(orLinkHdr, pflogSubrule, cbpf.SizeW, n)
 	case "reason":
-		return c.cmp(orLinkHdr, pflogReason, sizeB, n)
+		return c.cmp(orLinkHdr, pflogReason, cbpf.SizeB, n)
 	}
-	return c.cmp(orLinkHdr, pflogAction, sizeB, n)
+	return c.cmp(orLinkHdr, pflogAction, cbpf.SizeB, n)
 }
 
 // ATM primitives need raw ATM link types, which this compiler does not

@@ -1,6 +1,9 @@
 package lower
 
-import "github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+import (
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
+)
 
 // Ports are the first (source) and second (destination) 16-bit fields of
 // the TCP, UDP and SCTP headers. Over IPv4 the transport header follows
@@ -26,24 +29,24 @@ func portField(dst bool) uint32 {
 // portatom tests the port at off in the transport header after IPv4
 // (gen_portatom).
 func (c *Compiler) portatom(off, v uint32) ir.Cond {
-	return c.cmp(orTranIPv4, off, sizeH, v)
+	return c.cmp(orTranIPv4, off, cbpf.SizeH, v)
 }
 
 // portatom6 is portatom after a fixed IPv6 header (gen_portatom6).
 func (c *Compiler) portatom6(off, v uint32) ir.Cond {
-	return c.cmp(orTranIPv6, off, sizeH, v)
+	return c.cmp(orTranIPv6, off, cbpf.SizeH, v)
 }
 
 // ipv4Transport holds for IPv4 protocol proto that is not a fragment
 // other than the first, so the transport header is there.
 func (c *Compiler) ipv4Transport(proto uint32) ir.Cond {
-	b := c.cmp(orLinkPL, 9, sizeB, proto)
+	b := c.cmp(orLinkPL, 9, cbpf.SizeB, proto)
 	return and(b, c.ipfrag())
 }
 
 // ipv6Transport holds for an IPv6 packet whose next header is proto.
 func (c *Compiler) ipv6Transport(proto uint32) ir.Cond {
-	return c.cmp(orLinkPL, 6, sizeB, proto)
+	return c.cmp(orLinkPL, 6, cbpf.SizeB, proto)
 }
 
 // perTransport builds one test per transport protocol for ipProto (tcp,
@@ -93,8 +96,8 @@ func (c *Compiler) port6(port uint32, ipProto int, dir uint8) ir.Cond {
 // either order (gen_portrangeatom).
 func (c *Compiler) portrangeatom(rel offrel, off, v1, v2 uint32) ir.Cond {
 	lo, hi := min(v1, v2), max(v1, v2)
-	b := c.cmpGE(rel, off, sizeH, lo)
-	return and(b, c.cmpLE(rel, off, sizeH, hi))
+	b := c.cmpGE(rel, off, cbpf.SizeH, lo)
+	return and(b, c.cmpLE(rel, off, cbpf.SizeH, hi))
 }
 
 // portrangeop tests a port range in direction dir of an IPv4 packet of

@@ -3,6 +3,8 @@ package lower
 import (
 	"errors"
 
+	"github.com/gotcpdump/gotcpdump/cbpf"
+
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
 	"github.com/gotcpdump/gotcpdump/internal/netdb"
 )
@@ -152,7 +154,7 @@ func (c *Compiler) ProtoAbbrev(proto uint8) ir.Cond {
 // ipfrag holds for an IPv4 packet that is not a fragment other than the
 // first (gen_ipfrag): the fragment offset is zero.
 func (c *Compiler) ipfrag() ir.Cond {
-	return not(test(c.loadA(orLinkPL, 6, sizeH), jmpJSET, 0x1fff))
+	return not(test(c.loadA(orLinkPL, 6, cbpf.SizeH), cbpf.JumpSet, 0x1fff))
 }
 
 // proto tests that the protocol above proto's header is v (gen_proto):
@@ -171,28 +173,28 @@ func (c *Compiler) proto(v uint32, proto, dir uint8) ir.Cond {
 		return c.linktypeCheck(v)
 	case QIP:
 		b0 := c.linktypeCheck(ethertypeIP)
-		return and(b0, c.cmp(orLinkPL, 9, sizeB, v))
+		return and(b0, c.cmp(orLinkPL, 9, cbpf.SizeB, v))
 	case QIPv6:
 		b0 := c.linktypeCheck(ethertypeIPv6)
 		// The protocol may also follow a fragment header.
-		frag := and(c.cmp(orLinkPL, 6, sizeB, ipprotoFragment), c.cmp(orLinkPL, 40, sizeB, v))
-		b1 := or(c.cmp(orLinkPL, 6, sizeB, v), frag)
+		frag := and(c.cmp(orLinkPL, 6, cbpf.SizeB, ipprotoFragment), c.cmp(orLinkPL, 40, cbpf.SizeB, v))
+		b1 := or(c.cmp(orLinkPL, 6, cbpf.SizeB, v), frag)
 		return and(b0, b1)
 	case QISO:
 		switch c.linktype {
 		case dltFrelay:
 			// An OSI NLPID right after the UI control byte.
-			return c.cmp(orLinkHdr, 2, sizeH, 0x03<<8|v)
+			return c.cmp(orLinkHdr, 2, cbpf.SizeH, 0x03<<8|v)
 		case dltCHDLC, dltHDLC:
 			// Cisco's type for OSI, then a fudge byte.
 			b0 := c.linktypeCheck(llcsapISONS<<8 | llcsapISONS)
-			return and(b0, c.cmp(orLinkPLNoSNAP, 1, sizeB, v))
+			return and(b0, c.cmp(orLinkPLNoSNAP, 1, cbpf.SizeB, v))
 		}
 		b0 := c.linktypeCheck(llcsapISONS)
-		return and(b0, c.cmp(orLinkPLNoSNAP, 0, sizeB, v))
+		return and(b0, c.cmp(orLinkPLNoSNAP, 0, cbpf.SizeB, v))
 	case QISIS:
 		b0 := c.proto(nlpidISIS, QISO, QDefault)
-		return and(b0, c.cmp(orLinkPLNoSNAP, c.isisPDUTypeOffset(), sizeB, v))
+		return and(b0, c.cmp(orLinkPLNoSNAP, c.isisPDUTypeOffset(), cbpf.SizeB, v))
 	case QARP, QRARP, QLat, QSca, QMoprc, QMopdl:
 		c.fail("%s does not encapsulate another protocol", noEncapsulation[proto])
 	case QAtalk:
@@ -295,12 +297,12 @@ func (c *Compiler) Protochain(v uint32, proto uint8) ir.Cond {
 	var b0 ir.Cond
 	if proto == QIP {
 		b0 = c.linktypeCheck(ethertypeIP)
-		a.stmt(opLD|modeABS|sizeB, nl+9) // A = protocol
-		a.stmt(opLDX|modeMSH|sizeB, nl)  // X = header length
+		a.stmt(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB, nl+9) // A = protocol
+		a.stmt(cbpf.ClassLDX|cbpf.ModeMSH|cbpf.SizeB, nl)  // X = header length
 	} else {
 		b0 = c.linktypeCheck(ethertypeIPv6)
-		a.stmt(opLD|modeABS|sizeB, nl+6) // A = next header
-		a.stmt(opLDX|modeIMM, 40)        // X = fixed header length
+		a.stmt(cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB, nl+6) // A = next header
+		a.stmt(cbpf.ClassLDX|cbpf.ModeIMM, 40)             // X = fixed header length
 	}
 	a.label(chainAgain)
 	a.jeq(v, chainEnd, "")
@@ -313,38 +315,38 @@ func (c *Compiler) Protochain(v uint32, proto uint8) ir.Cond {
 		// An extension header: its first byte is the next header, its
 		// second the length in 8-byte units, not counting the first 8.
 		a.label(chainV6Advance)
-		a.stmt(opLD|modeIND|sizeB, nl)
-		a.stmt(opST, uint32(reg))
-		a.stmt(opLD|modeIND|sizeB, nl+1)
-		a.stmt(opALU|aluADD, 1)
-		a.stmt(opALU|aluMUL, 8)
-		a.stmt(opALU|aluADD|srcX, 0)
-		a.stmt(opMISC|miscTAX, 0)
-		a.stmt(opLD|modeMEM, uint32(reg))
+		a.stmt(cbpf.ClassLD|cbpf.ModeIND|cbpf.SizeB, nl)
+		a.stmt(cbpf.ClassST, uint32(reg))
+		a.stmt(cbpf.ClassLD|cbpf.ModeIND|cbpf.SizeB, nl+1)
+		a.stmt(cbpf.ClassALU|cbpf.ALUAdd, 1)
+		a.stmt(cbpf.ClassALU|cbpf.ALUMul, 8)
+		a.stmt(cbpf.ClassALU|cbpf.ALUAdd|cbpf.SrcX, 0)
+		a.stmt(cbpf.ClassMISC|cbpf.MiscTAX, 0)
+		a.stmt(cbpf.ClassLD|cbpf.ModeMEM, uint32(reg))
 		a.ja(chainAgain)
 	} else {
 		a.jeq(ipprotoNone, chainEnd, "")
-		a.stmt(opALU|aluADD, 0) // no-op, where IPv6 walks extension headers
+		a.stmt(cbpf.ClassALU|cbpf.ALUAdd, 0) // no-op, where IPv6 walks extension headers
 	}
 	// An AH header: the next header, then the length in 4-byte units,
 	// not counting the first 8 bytes.
 	a.label(chainAHCheck)
 	a.jeq(ipprotoAH, "", chainEnd)
-	a.stmt(opMISC|miscTXA, 0)
-	a.stmt(opLD|modeIND|sizeB, nl)
-	a.stmt(opST, uint32(reg))
-	a.stmt(opMISC|miscTXA, 0)
-	a.stmt(opALU|aluADD, 1)
-	a.stmt(opMISC|miscTAX, 0)
-	a.stmt(opLD|modeIND|sizeB, nl)
-	a.stmt(opALU|aluADD, 2)
-	a.stmt(opALU|aluMUL, 4)
-	a.stmt(opMISC|miscTAX, 0)
-	a.stmt(opLD|modeMEM, uint32(reg))
+	a.stmt(cbpf.ClassMISC|cbpf.MiscTXA, 0)
+	a.stmt(cbpf.ClassLD|cbpf.ModeIND|cbpf.SizeB, nl)
+	a.stmt(cbpf.ClassST, uint32(reg))
+	a.stmt(cbpf.ClassMISC|cbpf.MiscTXA, 0)
+	a.stmt(cbpf.ClassALU|cbpf.ALUAdd, 1)
+	a.stmt(cbpf.ClassMISC|cbpf.MiscTAX, 0)
+	a.stmt(cbpf.ClassLD|cbpf.ModeIND|cbpf.SizeB, nl)
+	a.stmt(cbpf.ClassALU|cbpf.ALUAdd, 2)
+	a.stmt(cbpf.ClassALU|cbpf.ALUMul, 4)
+	a.stmt(cbpf.ClassMISC|cbpf.MiscTAX, 0)
+	a.stmt(cbpf.ClassLD|cbpf.ModeMEM, uint32(reg))
 	a.ja(chainAgain)
 	a.label(chainEnd)
-	a.stmt(opALU|aluADD, 0) // no-op, the target of the exits
-	b := test(a.assemble(), jmpJEQ, v)
+	a.stmt(cbpf.ClassALU|cbpf.ALUAdd, 0) // no-op, the target of the exits
+	b := test(a.assemble(), cbpf.JumpEQ, v)
 	c.freeReg(reg)
 	return and(b0, b)
 }
@@ -383,13 +385,13 @@ func (a *chainAsm) label(name string) {
 // jeq jumps to jt when A equals k, else to jf.
 func (a *chainAsm) jeq(k uint32, jt, jf string) {
 	a.refs = append(a.refs, chainRef{at: len(a.ins), jt: jt, jf: jf})
-	a.stmt(opJMP|jmpJEQ, k)
+	a.stmt(cbpf.ClassJMP|cbpf.JumpEQ, k)
 }
 
 // ja jumps to label to, backwards or forwards.
 func (a *chainAsm) ja(to string) {
 	a.refs = append(a.refs, chainRef{at: len(a.ins), jt: to})
-	a.stmt(opJMP, 0)
+	a.stmt(cbpf.ClassJMP, 0)
 }
 
 // assemble resolves the jumps: offsets count from the next instruction,
@@ -403,7 +405,7 @@ func (a *chainAsm) assemble() stmts {
 	}
 	for _, r := range a.refs {
 		ins := &a.ins[r.at]
-		if ins.Op == opJMP {
+		if ins.Op == cbpf.ClassJMP {
 			ins.K = uint32(int32(off(r.at, r.jt)))
 			continue
 		}

@@ -1,6 +1,10 @@
 package opt
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/gotcpdump/gotcpdump/cbpf"
+)
 
 // useConflict reports whether an atom that succ's successors read holds a
 // different value after b than after succ, so that b may not jump past
@@ -30,7 +34,7 @@ func foldEdge(child *node, e *edge) *node {
 	if child.oval == e.pred.oval {
 		return *child.succ(sense)
 	}
-	if sense && code == classJMP|jmpJEQ|srcK {
+	if sense && code == cbpf.ClassJMP|cbpf.JumpEQ|cbpf.SrcK {
 		return child.ef.succ
 	}
 	return nil

@@ -1,5 +1,7 @@
 package opt
 
+import "github.com/gotcpdump/gotcpdump/cbpf"
+
 // The analyses each pass starts with. They follow the graph as it is at
 // the start of the pass; the pass then changes edges without updating
 // them, as libpcap does, so their results stay those of the pass's start.
@@ -106,34 +108,34 @@ func atomUse(s *stmt) int {
 		return -1
 	}
 	switch class(c) {
-	case classRET:
+	case cbpf.ClassRET:
 		switch rval(c) {
-		case retA:
+		case cbpf.RetA:
 			return aAtom
-		case retX:
+		case cbpf.RetX:
 			return xAtom
 		}
 		return -1
-	case classLD, classLDX:
+	case cbpf.ClassLD, cbpf.ClassLDX:
 		switch mode(c) {
-		case modeIND:
+		case cbpf.ModeIND:
 			return xAtom
-		case modeMEM:
+		case cbpf.ModeMEM:
 			return int(s.k)
 		}
 		return -1
-	case classST:
+	case cbpf.ClassST:
 		return aAtom
-	case classSTX:
+	case cbpf.ClassSTX:
 		return xAtom
-	case classJMP, classALU:
-		if src(c) == srcX {
+	case cbpf.ClassJMP, cbpf.ClassALU:
+		if src(c) == cbpf.SrcX {
 			return axAtom
 		}
 		return aAtom
 	}
-	// classMISC
-	if miscOp(c) == miscTXA {
+	// cbpf.ClassMISC
+	if miscOp(c) == cbpf.MiscTXA {
 		return xAtom
 	}
 	return aAtom
@@ -145,14 +147,14 @@ func atomDef(s *stmt) int {
 		return -1
 	}
 	switch class(s.code) {
-	case classLD, classALU:
+	case cbpf.ClassLD, cbpf.ClassALU:
 		return aAtom
-	case classLDX:
+	case cbpf.ClassLDX:
 		return xAtom
-	case classST, classSTX:
+	case cbpf.ClassST, cbpf.ClassSTX:
 		return int(s.k)
-	case classMISC:
-		if miscOp(s.code) == miscTAX {
+	case cbpf.ClassMISC:
+		if miscOp(s.code) == cbpf.MiscTAX {
 			return xAtom
 		}
 		return aAtom
@@ -192,7 +194,7 @@ func localUseDef(b *node) {
 			def |= 1 << atom
 		}
 	}
-	if class(b.jump.code) == classJMP {
+	if class(b.jump.code) == cbpf.ClassJMP {
 		use = addUse(&b.jump, def, use)
 	}
 	b.kill, b.inUse = kill, use

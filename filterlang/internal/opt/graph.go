@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/net/bpf"
 
+	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
 )
 
@@ -66,7 +67,7 @@ type node struct {
 	oval uint32         // value number of the jump's operand (K, or X)
 }
 
-func (b *node) leaf() bool { return class(b.jump.code) == classRET }
+func (b *node) leaf() bool { return class(b.jump.code) == cbpf.ClassRET }
 
 // succ returns the address of the successor on the true (sense) or false
 // edge, for the passes that splice blocks into chains.
@@ -138,7 +139,7 @@ func newGraph(entry *ir.Block) (*graph, error) {
 			n.stmts = append(n.stmts, stmt{code: int(ins.Op), k: ins.K})
 		}
 		if b.Leaf {
-			n.jump = stmt{code: classRET, k: b.Ret}
+			n.jump = stmt{code: cbpf.ClassRET, k: b.Ret}
 			return n, nil
 		}
 		if err := checkJump(b.Jump); err != nil {
@@ -176,14 +177,14 @@ func newGraph(entry *ir.Block) (*graph, error) {
 func checkStmt(ins bpf.RawInstruction) error {
 	code := int(ins.Op)
 	switch class(code) {
-	case classJMP, classRET:
+	case cbpf.ClassJMP, cbpf.ClassRET:
 		return fmt.Errorf("%w: jump or return %#x among the statements", ErrUnsupported, ins.Op)
-	case classST, classSTX:
+	case cbpf.ClassST, cbpf.ClassSTX:
 		if ins.K >= scratchCells {
 			return fmt.Errorf("%w: store to scratch cell %d", ErrUnsupported, ins.K)
 		}
-	case classLD, classLDX:
-		if mode(code) == modeMEM && ins.K >= scratchCells {
+	case cbpf.ClassLD, cbpf.ClassLDX:
+		if mode(code) == cbpf.ModeMEM && ins.K >= scratchCells {
 			return fmt.Errorf("%w: load from scratch cell %d", ErrUnsupported, ins.K)
 		}
 	}
@@ -193,9 +194,9 @@ func checkStmt(ins bpf.RawInstruction) error {
 // checkJump accepts the conditional jumps lowering ends blocks with.
 func checkJump(ins bpf.RawInstruction) error {
 	code := int(ins.Op)
-	if class(code) == classJMP && code&^(0xf0|srcX) == classJMP {
+	if class(code) == cbpf.ClassJMP && code&^(0xf0|cbpf.SrcX) == cbpf.ClassJMP {
 		switch op(code) {
-		case jmpJEQ, jmpJGT, jmpJGE, jmpJSET:
+		case cbpf.JumpEQ, cbpf.JumpGT, cbpf.JumpGE, cbpf.JumpSet:
 			return nil
 		}
 	}

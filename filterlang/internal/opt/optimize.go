@@ -3,6 +3,7 @@ package opt
 import (
 	"errors"
 
+	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
 )
 
@@ -136,7 +137,7 @@ func (g *graph) optBlock(b *node, doStmts bool) {
 		g.deadStores(b)
 	}
 	// What the edges out of b stand for, for threading.
-	if src(b.jump.code) == srcK {
+	if src(b.jump.code) == cbpf.SrcK {
 		b.oval = g.values.k(b.jump.k)
 	} else {
 		b.oval = b.val[xAtom]

@@ -1,5 +1,7 @@
 package opt
 
+import "github.com/gotcpdump/gotcpdump/cbpf"
+
 // nextOp returns the index of the first statement at or after i that is
 // not a nop, or -1.
 func nextOp(ss []stmt, i int) int {
@@ -30,17 +32,17 @@ func (g *graph) peep(b *node) {
 		}
 		last = next
 		// st M[k]; ldx M[k]  →  st M[k]; tax
-		if ss[s].code == classST && ss[next].code == classLDX|modeMEM && ss[s].k == ss[next].k {
+		if ss[s].code == cbpf.ClassST && ss[next].code == cbpf.ClassLDX|cbpf.ModeMEM && ss[s].k == ss[next].k {
 			g.changed()
-			ss[next].code = classMISC | miscTAX
+			ss[next].code = cbpf.ClassMISC | cbpf.MiscTAX
 		}
 		// ld #k; tax  →  ldx #k; txa
-		if ss[s].code == classLD|modeIMM && ss[next].code == classMISC|miscTAX {
-			ss[s].code = classLDX | modeIMM
-			ss[next].code = classMISC | miscTXA
+		if ss[s].code == cbpf.ClassLD|cbpf.ModeIMM && ss[next].code == cbpf.ClassMISC|cbpf.MiscTAX {
+			ss[s].code = cbpf.ClassLDX | cbpf.ModeIMM
+			ss[next].code = cbpf.ClassMISC | cbpf.MiscTXA
 			g.changed()
 		}
-		if ss[s].code == classLD|modeIMM {
+		if ss[s].code == cbpf.ClassLD|cbpf.ModeIMM {
 			g.foldIndirectOffset(b, s, next)
 		}
 	}
@@ -56,18 +58,18 @@ func (g *graph) foldIndirectOffset(b *node, ld, next int) {
 		return
 	}
 	add := next
-	if ss[next].code == classLDX|modeMSH|sizeB {
+	if ss[next].code == cbpf.ClassLDX|cbpf.ModeMSH|cbpf.SizeB {
 		add = nextOp(ss, next+1)
 	}
-	if add < 0 || ss[add].code != classALU|aluADD|srcX {
+	if add < 0 || ss[add].code != cbpf.ClassALU|cbpf.ALUAdd|cbpf.SrcX {
 		return
 	}
 	tax := nextOp(ss, add+1)
-	if tax < 0 || ss[tax].code != classMISC|miscTAX {
+	if tax < 0 || ss[tax].code != cbpf.ClassMISC|cbpf.MiscTAX {
 		return
 	}
 	ind := nextOp(ss, tax+1)
-	if ind < 0 || class(ss[ind].code) != classLD || mode(ss[ind].code) != modeIND {
+	if ind < 0 || class(ss[ind].code) != cbpf.ClassLD || mode(ss[ind].code) != cbpf.ModeIND {
 		return
 	}
 	ss[ind].k += ss[ld].k
@@ -83,31 +85,31 @@ func (g *graph) peepJump(b *node, last *stmt) {
 	j := &b.jump
 	// When nothing after the block reads A, "A - v == k" is "A == k + v",
 	// and "A & k == 0" is "not (A jset k)".
-	if j.code == classJMP|jmpJEQ|srcK && !b.outUse.has(aAtom) {
+	if j.code == cbpf.ClassJMP|cbpf.JumpEQ|cbpf.SrcK && !b.outUse.has(aAtom) {
 		switch {
-		case last.code == classALU|aluSUB|srcX:
+		case last.code == cbpf.ClassALU|cbpf.ALUSub|cbpf.SrcX:
 			if x := b.val[xAtom]; vs.isConst(x) {
 				j.k += vs.constVal(x)
 				last.code = nop
 				g.changed()
 			} else if j.k == 0 {
 				last.code = nop
-				j.code = classJMP | jmpJEQ | srcX
+				j.code = cbpf.ClassJMP | cbpf.JumpEQ | cbpf.SrcX
 				g.changed()
 			}
-		case last.code == classALU|aluSUB|srcK:
+		case last.code == cbpf.ClassALU|cbpf.ALUSub|cbpf.SrcK:
 			last.code = nop
 			j.k += last.k
 			g.changed()
-		case last.code == classALU|aluAND|srcK && j.k == 0:
+		case last.code == cbpf.ClassALU|cbpf.ALUAnd|cbpf.SrcK && j.k == 0:
 			j.k = last.k
-			j.code = classJMP | jmpJSET | srcK
+			j.code = cbpf.ClassJMP | cbpf.JumpSet | cbpf.SrcK
 			last.code = nop
 			g.changed()
 			b.et.succ, b.ef.succ = b.ef.succ, b.et.succ
 		}
 	}
-	if j.code == classJMP|jmpJSET|srcK {
+	if j.code == cbpf.ClassJMP|cbpf.JumpSet|cbpf.SrcK {
 		switch j.k {
 		case 0:
 			b.et.succ = b.ef.succ
@@ -115,11 +117,11 @@ func (g *graph) peepJump(b *node, last *stmt) {
 			b.ef.succ = b.et.succ
 		}
 	}
-	if x := b.val[xAtom]; vs.isConst(x) && src(j.code) == srcX {
-		j.code &^= srcX
+	if x := b.val[xAtom]; vs.isConst(x) && src(j.code) == cbpf.SrcX {
+		j.code &^= cbpf.SrcX
 		j.k = vs.constVal(x)
 	}
-	if a := b.val[aAtom]; vs.isConst(a) && src(j.code) == srcK {
+	if a := b.val[aAtom]; vs.isConst(a) && src(j.code) == cbpf.SrcK {
 		if b.et.succ != b.ef.succ {
 			g.changed()
 		}
@@ -134,11 +136,11 @@ func (g *graph) peepJump(b *node, last *stmt) {
 // decide is the outcome of the conditional jump code on A = a, K = k.
 func decide(code int, a, k uint32) bool {
 	switch op(code) {
-	case jmpJEQ:
+	case cbpf.JumpEQ:
 		return a == k
-	case jmpJGT:
+	case cbpf.JumpGT:
 		return a > k
-	case jmpJGE:
+	case cbpf.JumpGE:
 		return a >= k
 	}
 	return a&k != 0 // jset; newGraph accepts no other jump

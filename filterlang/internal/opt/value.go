@@ -1,5 +1,7 @@
 package opt
 
+import "github.com/gotcpdump/gotcpdump/cbpf"
+
 // Value numbering: every value a statement computes gets a number, equal
 // numbers for equal computations on equal operands, so that a load of a
 // value already in a register is seen to be redundant and a computation
@@ -43,7 +45,7 @@ func (vs *values) number(code int, v0, v1 uint32) uint32 {
 	}
 	v := uint32(len(vs.consts))
 	c := constant{}
-	if mode(code) == modeIMM && (class(code) == classLD || class(code) == classLDX) {
+	if mode(code) == cbpf.ModeIMM && (class(code) == cbpf.ClassLD || class(code) == cbpf.ClassLDX) {
 		c = constant{known: true, v: v0}
 	}
 	vs.consts = append(vs.consts, c)
@@ -52,7 +54,7 @@ func (vs *values) number(code int, v0, v1 uint32) uint32 {
 }
 
 // k returns the value number of the constant c.
-func (vs *values) k(c uint32) uint32 { return vs.number(classLD|modeIMM, c, 0) }
+func (vs *values) k(c uint32) uint32 { return vs.number(cbpf.ClassLD|cbpf.ModeIMM, c, 0) }
 
 func (vs *values) isConst(v uint32) bool    { return vs.consts[v].known }
 func (vs *values) constVal(v uint32) uint32 { return vs.consts[v].v }
@@ -76,13 +78,13 @@ func (g *graph) optStmt(s *stmt, val *[nAtoms]uint32, alter bool) {
 	vs := &g.values
 	c := s.code
 	switch {
-	case c == classLD|modeABS|sizeW, c == classLD|modeABS|sizeH, c == classLD|modeABS|sizeB:
+	case c == cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeW, c == cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeH, c == cbpf.ClassLD|cbpf.ModeABS|cbpf.SizeB:
 		store(s, &val[aAtom], vs.number(c, s.k, 0), alter)
 
-	case c == classLD|modeIND|sizeW, c == classLD|modeIND|sizeH, c == classLD|modeIND|sizeB:
+	case c == cbpf.ClassLD|cbpf.ModeIND|cbpf.SizeW, c == cbpf.ClassLD|cbpf.ModeIND|cbpf.SizeH, c == cbpf.ClassLD|cbpf.ModeIND|cbpf.SizeB:
 		v := val[xAtom]
 		if alter && vs.isConst(v) {
-			s.code = classLD | modeABS | size(c)
+			s.code = cbpf.ClassLD | cbpf.ModeABS | size(c)
 			s.k += vs.constVal(v)
 			v = vs.number(s.code, s.k, 0)
 			g.changed()
@@ -91,56 +93,56 @@ func (g *graph) optStmt(s *stmt, val *[nAtoms]uint32, alter bool) {
 		}
 		store(s, &val[aAtom], v, alter)
 
-	case c == classLD|modeLEN:
+	case c == cbpf.ClassLD|cbpf.ModeLEN:
 		store(s, &val[aAtom], vs.number(c, 0, 0), alter)
 
-	case c == classLD|modeIMM:
+	case c == cbpf.ClassLD|cbpf.ModeIMM:
 		store(s, &val[aAtom], vs.k(s.k), alter)
 
-	case c == classLDX|modeIMM:
+	case c == cbpf.ClassLDX|cbpf.ModeIMM:
 		store(s, &val[xAtom], vs.k(s.k), alter)
 
-	case c == classLDX|modeMSH|sizeB:
+	case c == cbpf.ClassLDX|cbpf.ModeMSH|cbpf.SizeB:
 		store(s, &val[xAtom], vs.number(c, s.k, 0), alter)
 
-	case c == classALU|aluNEG:
+	case c == cbpf.ClassALU|cbpf.ALUNeg:
 		if alter && vs.isConst(val[aAtom]) {
-			s.code = classLD | modeIMM
+			s.code = cbpf.ClassLD | cbpf.ModeIMM
 			s.k = -vs.constVal(val[aAtom])
 			val[aAtom] = vs.k(s.k)
 		} else {
 			val[aAtom] = vs.number(c, val[aAtom], 0)
 		}
 
-	case c == classALU|srcK|op(c) && binaryOp(op(c)):
+	case c == cbpf.ClassALU|cbpf.SrcK|op(c) && binaryOp(op(c)):
 		g.optALUK(s, val, alter)
 
-	case c == classALU|srcX|op(c) && binaryOp(op(c)):
+	case c == cbpf.ClassALU|cbpf.SrcX|op(c) && binaryOp(op(c)):
 		g.optALUX(s, val, alter)
 
-	case c == classMISC|miscTXA:
+	case c == cbpf.ClassMISC|cbpf.MiscTXA:
 		store(s, &val[aAtom], val[xAtom], alter)
 
-	case c == classMISC|miscTAX:
+	case c == cbpf.ClassMISC|cbpf.MiscTAX:
 		store(s, &val[xAtom], val[aAtom], alter)
 
-	case c == classLD|modeMEM, c == classLDX|modeMEM:
+	case c == cbpf.ClassLD|cbpf.ModeMEM, c == cbpf.ClassLDX|cbpf.ModeMEM:
 		dst := &val[aAtom]
-		if class(c) == classLDX {
+		if class(c) == cbpf.ClassLDX {
 			dst = &val[xAtom]
 		}
 		v := val[s.k]
 		if alter && vs.isConst(v) {
-			s.code = class(c) | modeIMM
+			s.code = class(c) | cbpf.ModeIMM
 			s.k = vs.constVal(v)
 			g.changed()
 		}
 		store(s, dst, v, alter)
 
-	case c == classST:
+	case c == cbpf.ClassST:
 		store(s, &val[s.k], val[aAtom], alter)
 
-	case c == classSTX:
+	case c == cbpf.ClassSTX:
 		store(s, &val[s.k], val[xAtom], alter)
 	}
 }
@@ -148,7 +150,7 @@ func (g *graph) optStmt(s *stmt, val *[nAtoms]uint32, alter bool) {
 // binaryOp reports whether op is one of the two-operand ALU operations.
 func binaryOp(op int) bool {
 	switch op {
-	case aluADD, aluSUB, aluMUL, aluDIV, aluMOD, aluAND, aluOR, aluXOR, aluLSH, aluRSH:
+	case cbpf.ALUAdd, cbpf.ALUSub, cbpf.ALUMul, cbpf.ALUDiv, cbpf.ALUMod, cbpf.ALUAnd, cbpf.ALUOr, cbpf.ALUXor, cbpf.ALULsh, cbpf.ALURsh:
 		return true
 	}
 	return false
@@ -162,16 +164,16 @@ func (g *graph) optALUK(s *stmt, val *[nAtoms]uint32, alter bool) {
 		if s.k == 0 {
 			// "sub #0" stays: libpcap keeps it.
 			switch o {
-			case aluADD, aluLSH, aluRSH, aluOR, aluXOR:
+			case cbpf.ALUAdd, cbpf.ALULsh, cbpf.ALURsh, cbpf.ALUOr, cbpf.ALUXor:
 				s.code = nop
 				return
-			case aluMUL, aluAND:
-				s.code = classLD | modeIMM
+			case cbpf.ALUMul, cbpf.ALUAnd:
+				s.code = cbpf.ClassLD | cbpf.ModeIMM
 				val[aAtom] = vs.k(s.k)
 				return
-			case aluDIV:
+			case cbpf.ALUDiv:
 				panic(ErrDivisionByZero)
-			case aluMOD:
+			case cbpf.ALUMod:
 				panic(ErrModulusByZero)
 			}
 		}
@@ -194,9 +196,9 @@ func (g *graph) optALUX(s *stmt, val *[nAtoms]uint32, alter bool) {
 			val[aAtom] = vs.k(s.k)
 			return
 		}
-		s.code = classALU | srcK | o
+		s.code = cbpf.ClassALU | cbpf.SrcK | o
 		s.k = vs.constVal(val[xAtom])
-		if (o == aluLSH || o == aluRSH) && s.k > 31 {
+		if (o == cbpf.ALULsh || o == cbpf.ALURsh) && s.k > 31 {
 			panic(ErrShiftTooLarge)
 		}
 		g.changed()
@@ -206,12 +208,12 @@ func (g *graph) optALUX(s *stmt, val *[nAtoms]uint32, alter bool) {
 	// An operation on a zero A is X, or zero, whatever X is.
 	if alter && vs.isConst(val[aAtom]) && vs.constVal(val[aAtom]) == 0 {
 		switch o {
-		case aluADD, aluOR, aluXOR:
-			s.code = classMISC | miscTXA
+		case cbpf.ALUAdd, cbpf.ALUOr, cbpf.ALUXor:
+			s.code = cbpf.ClassMISC | cbpf.MiscTXA
 			store(s, &val[aAtom], val[xAtom], alter)
 			return
-		case aluMUL, aluDIV, aluMOD, aluAND, aluLSH, aluRSH:
-			s.code = classLD | modeIMM
+		case cbpf.ALUMul, cbpf.ALUDiv, cbpf.ALUMod, cbpf.ALUAnd, cbpf.ALULsh, cbpf.ALURsh:
+			s.code = cbpf.ClassLD | cbpf.ModeIMM
 			s.k = 0
 			store(s, &val[aAtom], vs.k(s.k), alter)
 			return
@@ -225,34 +227,34 @@ func (g *graph) optALUX(s *stmt, val *[nAtoms]uint32, alter bool) {
 func (g *graph) fold(s *stmt, v0, v1 uint32) {
 	a, b := g.values.constVal(v0), g.values.constVal(v1)
 	switch op(s.code) {
-	case aluADD:
+	case cbpf.ALUAdd:
 		a += b
-	case aluSUB:
+	case cbpf.ALUSub:
 		a -= b
-	case aluMUL:
+	case cbpf.ALUMul:
 		a *= b
-	case aluDIV:
+	case cbpf.ALUDiv:
 		if b == 0 {
 			panic(ErrDivisionByZero)
 		}
 		a /= b
-	case aluMOD:
+	case cbpf.ALUMod:
 		if b == 0 {
 			panic(ErrModulusByZero)
 		}
 		a %= b
-	case aluAND:
+	case cbpf.ALUAnd:
 		a &= b
-	case aluOR:
+	case cbpf.ALUOr:
 		a |= b
-	case aluXOR:
+	case cbpf.ALUXor:
 		a ^= b
-	case aluLSH:
+	case cbpf.ALULsh:
 		a <<= b // Go shifts by 32 or more give 0, as libpcap's folding does
-	case aluRSH:
+	case cbpf.ALURsh:
 		a >>= b
 	}
 	s.k = a
-	s.code = classLD | modeIMM
+	s.code = cbpf.ClassLD | cbpf.ModeIMM
 	g.changed()
 }
