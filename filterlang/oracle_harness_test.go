@@ -198,10 +198,20 @@ func compareCompile(libpcap outcome, ours *ourProgram) string {
 		return fmt.Sprintf("libpcap fails with %q, we compile it:\n%s", libpcap.Err, ours.Prog.Format(cbpf.Text))
 	case libpcap.Err != "" && !errors.As(ours.Err, &fe):
 		return fmt.Sprintf("libpcap fails with %q, we fail with %v", libpcap.Err, ours.Err)
-	case libpcap.Err != "" && fe.Msg != libpcap.Err:
+	case libpcap.Err != "" && !sameMessage(libpcap.Err, fe.Msg):
 		return fmt.Sprintf("libpcap fails with %q, we with %q", libpcap.Err, fe.Msg)
 	}
 	return ""
+}
+
+// parseErrorPrefix is how pcap_compile introduces the parser's messages;
+// Error.Msg may leave it out ("syntax error").
+const parseErrorPrefix = "can't parse filter expression: "
+
+// sameMessage reports whether our message is libpcap's, with or without
+// the prefix of the parser's messages.
+func sameMessage(libpcap, ours string) bool {
+	return ours == libpcap || ours == strings.TrimPrefix(libpcap, parseErrorPrefix)
 }
 
 // runPackets returns what vm returns for each packet.

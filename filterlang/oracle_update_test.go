@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/gotcpdump/gotcpdump/filterlang"
 	"github.com/gotcpdump/gotcpdump/internal/linktype"
 )
 
@@ -37,9 +38,6 @@ const (
 	oracleVeth = "veth0"
 	// offlineNetmask is what tcpdump -r passes to pcap_compile.
 	offlineNetmask = 0
-	// netmaskUnknown is libpcap's PCAP_NETMASK_UNKNOWN, which libpcap's
-	// own tests compile with.
-	netmaskUnknown = 0xffffffff
 	// emptySnapLen is the snapshot length of the header-only captures
 	// the offline programs are compiled for: tcpdump's default.
 	emptySnapLen = 262144
@@ -595,7 +593,7 @@ func regenerateLibpcapTests(t *testing.T, o *oracleTools, _ []corpusEntry) error
 		}
 		recs[i] = []string{c.Kind, c.LinkType, strconv.Quote(c.Expr)}
 		for _, mode := range modeFlags {
-			args := append(append([]string{"-m", strconv.Itoa(netmaskUnknown)}, mode...), "-r", empty, "--", c.Expr)
+			args := append(append([]string{"-m", fmt.Sprint(filterlang.NetmaskUnknown)}, mode...), "-r", empty, "--", c.Expr)
 			_, msg, err := runTool(o.pcapOracle, args...)
 			if err != nil {
 				return err
@@ -616,7 +614,7 @@ func regenerateLibpcapTests(t *testing.T, o *oracleTools, _ []corpusEntry) error
 			`then for the optimised and the unoptimised compilation "ok" or "!MESSAGE".`,
 			regenerateHint,
 		},
-		Meta:    map[string]string{"netmask": fmt.Sprintf("%#x", netmaskUnknown)},
+		Meta:    map[string]string{"netmask": fmt.Sprintf("%#x", filterlang.NetmaskUnknown)},
 		Records: recs,
 	})
 }
