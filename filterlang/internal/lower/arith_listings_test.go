@@ -104,7 +104,9 @@ func lower(t *testing.T, lc listingCase) string {
 }
 
 // ReadListings lets the tests that compile the listings' expressions
-// from text read them.
+// from text read them. Every golden file of the package (testdata/*.listings
+// and testdata/link/*.golden) has this format: "-- KEY" lines, each followed
+// by libpcap's -ddd listing or "error: MESSAGE".
 var ReadListings = readListings
 
 func readListings(path string) (map[string]string, error) {

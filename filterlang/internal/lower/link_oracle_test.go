@@ -1,7 +1,6 @@
 package lower
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -115,7 +114,7 @@ func checkLinkCases(t *testing.T, name string, cases []linkCase) {
 			t.Fatalf("regenerate %s: %v", path, err)
 		}
 	}
-	want, err := readLinkGolden(path)
+	want, err := readListings(path)
 	if err != nil {
 		t.Fatalf("%v (regenerate with: go test ./filterlang/internal/lower -run %s -update)", err, t.Name())
 	}
@@ -156,36 +155,6 @@ func lowerLinkCase(t *testing.T, lc linkCase) string {
 		t.Fatalf("error of type %T: %v", err, err)
 	}
 	return ir.Emit(ir.Build(cond, linkSnapLen, 0)).Format(cbpf.Decimal)
-}
-
-func readLinkGolden(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read golden file: %w", err)
-	}
-	out := map[string]string{}
-	var key string
-	var body strings.Builder
-	flush := func() {
-		if key != "" {
-			out[key] = body.String()
-		}
-		body.Reset()
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "#"):
-		case strings.HasPrefix(line, "-- "):
-			flush()
-			key = strings.TrimPrefix(line, "-- ")
-		default:
-			body.WriteString(line + "\n")
-		}
-	}
-	flush()
-	return out, sc.Err()
 }
 
 func writeLinkGolden(path string, cases []linkCase) error {
@@ -270,7 +239,3 @@ func writePcapHeader(dir string, lt layers.LinkType, swapped bool) (string, erro
 	path := filepath.Join(dir, name)
 	return path, os.WriteFile(path, hdr, 0o644)
 }
-
-// ReadLinkGolden lets the tests of package lower_test read the golden
-// files.
-var ReadLinkGolden = readLinkGolden

@@ -25,7 +25,7 @@ func TestLinkParsed(t *testing.T) {
 		t.Fatalf("no golden files: %v", err)
 	}
 	for _, name := range names {
-		golden, err := lower.ReadLinkGolden(name)
+		golden, err := lower.ReadListings(name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -132,7 +132,7 @@ func TestMasterChangesInGoldens(t *testing.T) {
 		t.Fatalf("no link golden files: %v", err)
 	}
 	for _, name := range names {
-		golden, err := readLinkGolden(name)
+		golden, err := readListings(name)
 		if err != nil {
 			t.Fatal(err)
 		}
