@@ -1,7 +1,6 @@
 package lower_test
 
 import (
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/lower"
-	"github.com/gotcpdump/gotcpdump/internal/linktype"
 )
 
 // TestListingsParsed compiles the expressions of the arithmetic and
@@ -31,27 +29,9 @@ func TestListingsParsed(t *testing.T) {
 				if !ok {
 					t.Fatalf("bad key %q", key)
 				}
-				dltName, live := strings.CutSuffix(head, " live")
-				lt, ok := linktype.Parse(dltName)
-				if !ok {
-					t.Fatalf("unknown link type %q", dltName)
-				}
-				opts := filterlang.Options{LinkType: lt, Netmask: filterlang.NetmaskUnknown, NoOptimize: true}
-				if live {
-					opts.Target = filterlang.LinuxLive
-				}
-				prog, err := filterlang.Compile(expr, opts)
-				var got string
-				var ce *filterlang.Error
-				switch {
-				case errors.As(err, &ce):
-					got = "error: " + ce.Msg + "\n"
-				case err != nil:
-					t.Fatalf("error of type %T: %v", err, err)
-				default:
-					got = prog.Format(cbpf.Decimal)
-				}
-				if live && !strings.HasPrefix(want, "error: ") && err != nil {
+				opts := listingOptions(t, head)
+				got, err := compiledListing(t, expr, opts)
+				if opts.Target == filterlang.LinuxLive && !strings.HasPrefix(want, "error: ") && err != nil {
 					// libpcap's program, which the kernel refuses.
 					p, perr := cbpf.ParseFormat(want, cbpf.Decimal)
 					if perr != nil {

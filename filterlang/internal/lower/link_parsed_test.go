@@ -1,7 +1,6 @@
 package lower_test
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/lower"
 	"github.com/gotcpdump/gotcpdump/internal/linktype"
@@ -39,17 +37,7 @@ func TestLinkParsed(t *testing.T) {
 					t.Skip("libpcap 1.10.3 misreads ARCnet addresses ($35 as 211); we read them as master does, " +
 						"in hexadecimal, which libpcap's own apply tests on bacnet-arcnet-linux.pcap check")
 				}
-				prog, err := filterlang.Compile(expr, *opts)
-				var got string
-				var ce *filterlang.Error
-				switch {
-				case errors.As(err, &ce):
-					got = "error: " + ce.Msg + "\n"
-				case err != nil:
-					t.Fatalf("error of type %T: %v", err, err)
-				default:
-					got = prog.Format(cbpf.Decimal)
-				}
+				got, _ := compiledListing(t, expr, *opts)
 				lower.CheckGolden(t, key, want, got)
 			})
 		}

@@ -2,16 +2,12 @@ package lower_test
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/gotcpdump/gotcpdump/cbpf"
-	"github.com/gotcpdump/gotcpdump/filterlang"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/lower"
-	"github.com/gotcpdump/gotcpdump/internal/linktype"
 	"github.com/gotcpdump/gotcpdump/internal/netdb"
 )
 
@@ -40,26 +36,7 @@ func TestNetworkListingsParsed(t *testing.T) {
 			if !sameNames && usesMachineNames(expr) {
 				t.Skip("this machine's hosts, networks or ethers differ from those libpcap used")
 			}
-			dltName, live := strings.CutSuffix(head, " live")
-			lt, ok := linktype.Parse(dltName)
-			if !ok {
-				t.Fatalf("unknown link type %q", dltName)
-			}
-			opts := filterlang.Options{LinkType: lt, Netmask: filterlang.NetmaskUnknown, NoOptimize: true}
-			if live {
-				opts.Target = filterlang.LinuxLive
-			}
-			prog, err := filterlang.Compile(expr, opts)
-			var got string
-			var ce *filterlang.Error
-			switch {
-			case errors.As(err, &ce):
-				got = "error: " + ce.Msg + "\n"
-			case err != nil:
-				t.Fatalf("error of type %T: %v", err, err)
-			default:
-				got = prog.Format(cbpf.Decimal)
-			}
+			got, _ := compiledListing(t, expr, listingOptions(t, head))
 			lower.CheckGolden(t, key, want, got)
 		})
 	}
