@@ -201,19 +201,7 @@ func (p *Printer) icmpUnreach(b []byte, code uint8, quotedDst func() error) erro
 		}
 		dport := be16(b[ports+2:])
 		p.ip4(b[quotedIP+16:])
-		switch proto := b[quotedIP+9]; proto {
-		case protoTCP:
-			p.str(" tcp port ")
-			p.tcpPort(dport)
-		case protoUDP:
-			p.str(" udp port ")
-			p.udpPort(dport)
-		default:
-			p.str(" protocol ")
-			p.uint(uint64(proto))
-			p.str(" port ")
-			p.uint(uint64(dport))
-		}
+		p.quotedPort(b[quotedIP+9], dport)
 		p.str(" unreachable")
 	case 4: // need to fragment
 		if len(b) < 8 {
@@ -293,4 +281,23 @@ func (p *Printer) icmpTime(ms uint32) {
 	p.pad(uint64(sec%60), 2)
 	p.byte('.')
 	p.pad(uint64(ms%1000), 3)
+}
+
+// quotedPort prints the protocol and destination port of the datagram an
+// ICMP or ICMPv6 port-unreachable message quotes: " tcp port http", or
+// " protocol 132 port 80" for other protocols.
+func (p *Printer) quotedPort(proto uint8, dport uint16) {
+	switch proto {
+	case protoTCP:
+		p.str(" tcp port ")
+		p.tcpPort(dport)
+	case protoUDP:
+		p.str(" udp port ")
+		p.udpPort(dport)
+	default:
+		p.str(" protocol ")
+		p.uint(uint64(proto))
+		p.str(" port ")
+		p.uint(uint64(dport))
+	}
 }

@@ -120,19 +120,9 @@ func (p *Printer) icmp6(b []byte, length int) error {
 			dport := be16(ports[2:])
 			p.str(", ")
 			p.ip6(dst)
-			switch proto {
-			case protoTCP:
-				p.str(" tcp port ")
-				p.tcpPort(dport)
-			case protoUDP:
-				p.str(" udp port ")
-				p.udpPort(dport)
-			default:
-				p.str(" protocol ")
-				p.uint(uint64(proto))
-				p.str(" port ")
-				p.uint(uint64(dport))
-				p.str(" unreachable")
+			p.quotedPort(proto, dport)
+			if proto != protoTCP && proto != protoUDP {
+				p.str(" unreachable") // tcpdump says so only for other protocols
 			}
 		default:
 			p.hexASCIIDump(window(b, length))
