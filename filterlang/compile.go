@@ -10,7 +10,6 @@ import (
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/opt"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/syntax"
 	"github.com/gotcpdump/gotcpdump/internal/linktype"
-	"github.com/gotcpdump/gotcpdump/internal/netdb"
 )
 
 // DefaultSnapLen is the snapshot length a program accepts packets with
@@ -21,11 +20,6 @@ const DefaultSnapLen = 262144
 // it returns passes cbpf.Program.Validate for the target's semantics
 // (libpcap's offline, Linux's live).
 func Compile(expr string, opts Options) (cbpf.Program, error) {
-	return compile(expr, opts, nil)
-}
-
-// compile is Compile with the name database to use; nil is the system's.
-func compile(expr string, opts Options, names *netdb.DB) (cbpf.Program, error) {
 	fail := func(pos int, msg string) error { return &Error{Expr: expr, Pos: pos, Msg: msg} }
 	tree, err := syntax.Parse(expr)
 	if err != nil {
@@ -52,7 +46,6 @@ func compile(expr string, opts Options, names *netdb.DB) (cbpf.Program, error) {
 		Live:    opts.Target == LinuxLive,
 		File:    opts.CaptureFile,
 		Swapped: opts.SwappedFile,
-		Names:   names,
 	})
 	if err != nil {
 		return nil, fail(-1, err.Error())

@@ -169,3 +169,17 @@ func TestExpressionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDumpOptimise checks -O reaches the compiler: tcpdump -ddd tcp is 12
+// instructions optimised and 14 with -O.
+func TestDumpOptimise(t *testing.T) {
+	for _, c := range []struct {
+		args  []string
+		count string
+	}{{[]string{"-ddd", "-y", "EN10MB", "tcp"}, "12"}, {[]string{"-ddd", "-O", "-y", "EN10MB", "tcp"}, "14"}} {
+		code, out, stderr := runCommand(c.args...)
+		if first, _, _ := strings.Cut(out, "\n"); code != 0 || first != c.count {
+			t.Errorf("%v: exit %d, %q instructions, want %s (stderr %q)", c.args, code, first, c.count, stderr)
+		}
+	}
+}

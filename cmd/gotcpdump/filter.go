@@ -7,8 +7,6 @@ import (
 	"os"
 	"strings"
 
-	"golang.org/x/net/bpf"
-
 	"github.com/gotcpdump/gotcpdump/capture"
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang"
@@ -41,15 +39,17 @@ func (o *options) expressionText() (string, error) {
 // snapshot length of the capture, and whether it is a file being read
 // (and in which byte order), as libpcap's handle would know them.
 type target struct {
-	linkType layers.LinkType
-	snapLen  uint32
-	file     bool
-	swapped  bool
+	linkType   layers.LinkType
+	snapLen    uint32
+	file       bool
+	swapped    bool
+	noOptimize bool // -O
 }
 
 // filterProgram returns the program to filter with, or nil when every
 // packet passes.
 func (o *options) filterProgram(t target) (cbpf.Program, error) {
+	t.noOptimize = o.noOptimize
 	expr, err := o.expressionText()
 	if err != nil {
 		return nil, err
@@ -72,10 +72,16 @@ func (o *options) filterProgram(t target) (cbpf.Program, error) {
 	if blank {
 		return nil, nil
 	}
+	return t.compile(expr)
+}
+
+// compile compiles expr for t, as libpcap's pcap_compile would for the
+// handle; an empty expression accepts every packet.
+func (t target) compile(expr string) (cbpf.Program, error) {
 	return filterlang.Compile(expr, filterlang.Options{
 		LinkType:    t.linkType,
 		SnapLen:     t.snapLen,
-		NoOptimize:  o.noOptimize,
+		NoOptimize:  t.noOptimize,
 		CaptureFile: t.file,
 		SwappedFile: t.swapped,
 	})
@@ -84,11 +90,6 @@ func (o *options) filterProgram(t target) (cbpf.Program, error) {
 // fileTarget is the target of a filter for the capture file r.
 func fileTarget(r *capture.Reader) target {
 	return target{linkType: r.LinkType(), snapLen: r.SnapLen(), file: true, swapped: r.Swapped()}
-}
-
-// acceptAll is the program libpcap compiles an empty expression to.
-func acceptAll(snapLen uint32) cbpf.Program {
-	return cbpf.Program{bpf.RawInstruction{Op: 0x06, K: snapLen}}
 }
 
 // dumpProgram prints the filter program in the -d, -dd or -ddd format, for
@@ -116,7 +117,9 @@ func dumpProgram(o *options, stdin io.Reader, stdout io.Writer, stderr io.Writer
 		return err
 	}
 	if p == nil {
-		p = acceptAll(t.snapLen)
+		if p, err = t.compile(""); err != nil {
+			return err
+		}
 	}
 	format := cbpf.Text
 	switch {
