@@ -12,7 +12,7 @@ import (
 )
 
 // benchExprsFile lists the expressions of BenchmarkCompile, which
-// testdata/bench-compile.sh also times libpcap's pcap_compile on.
+// scripts/bench-compile.sh also times libpcap's pcap_compile on.
 const benchExprsFile = "testdata/bench-compile.txt"
 
 func readBenchExprs(tb testing.TB) []string {

@@ -7,12 +7,12 @@
 # the best of ROUNDS rounds (the two measured alternately), and the ratio
 # (lower is faster).
 #
-#   filterlang/testdata/bench-compile.sh
-#   ROUNDS=5 REPS=5000 filterlang/testdata/bench-compile.sh
+#   scripts/bench-compile.sh
+#   ROUNDS=5 REPS=5000 scripts/bench-compile.sh
 #
 # Needs cc and libpcap-dev (apt-get install gcc libpcap-dev).
 set -eu
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 REPS=${REPS:-2000}
 exprs=filterlang/testdata/bench-compile.txt
