@@ -143,34 +143,11 @@ func TestCrafted(t *testing.T) {
 	}
 	for _, tc := range craftedCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			golden := filepath.Join("testdata", "crafted", tc.name+".golden")
-			if tcpdump != "" {
-				file := filepath.Join(t.TempDir(), "in")
-				if err := os.WriteFile(file, tc.file, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				fresh := tcpdumpDigest(t, tcpdump, file)
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, []byte(fresh), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run with -update)", err)
-				}
-				if diff := cmp.Diff(string(want), fresh); diff != "" {
-					t.Fatalf("golden is stale, run with -update (-golden +tcpdump):\n%s", diff)
-				}
+			file := filepath.Join(t.TempDir(), "in")
+			if err := os.WriteFile(file, tc.file, 0o644); err != nil {
+				t.Fatal(err)
 			}
-			wantBytes, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update where tcpdump is installed)", err)
-			}
-			want := string(wantBytes)
+			want := string(tcpdumpGolden(t, tcpdump, file, filepath.Join("testdata", "crafted", tc.name+".golden")))
 
 			micro := readAndWrite(t, tc.file, false)
 			nano := readAndWrite(t, tc.file, true)

@@ -61,29 +61,7 @@ func TestTcpdump(t *testing.T) {
 	for _, file := range sharedCaptures(t) {
 		name, _ := filepath.Rel(sharedPcaps, file)
 		t.Run(name, func(t *testing.T) {
-			golden := goldenPath(file)
-			if tcpdump != "" {
-				fresh := tcpdumpDigest(t, tcpdump, file)
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, []byte(fresh), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run with -update)", err)
-				}
-				if diff := cmp.Diff(string(want), fresh); diff != "" {
-					t.Fatalf("golden is stale, run with -update (-golden +tcpdump):\n%s", diff)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update where tcpdump is installed)", err)
-			}
+			want := tcpdumpGolden(t, tcpdump, file, goldenPath(file))
 			if diff := cmp.Diff(string(want), ourDigest(t, file)); diff != "" {
 				t.Errorf("-tcpdump +ours:\n%s", diff)
 			}
@@ -276,4 +254,34 @@ func parseTcpdumpPcap(t *testing.T, b []byte) []packet {
 		b = b[16+n:]
 	}
 	return pkts
+}
+
+// tcpdumpGolden returns the golden digest of file. With tcpdump (its path,
+// or "" when absent) it first checks the golden against tcpdump's fresh
+// answer, rewriting it with -update.
+func tcpdumpGolden(t *testing.T, tcpdump, file, golden string) []byte {
+	t.Helper()
+	if tcpdump != "" {
+		fresh := tcpdumpDigest(t, tcpdump, file)
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, []byte(fresh), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run with -update)", err)
+		}
+		if diff := cmp.Diff(string(want), fresh); diff != "" {
+			t.Fatalf("golden is stale, run with -update (-golden +tcpdump):\n%s", diff)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update where tcpdump is installed)", err)
+	}
+	return want
 }
