@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/gopacket/gopacket/layers"
 
 	"github.com/gotcpdump/gotcpdump/capture"
 	"github.com/gotcpdump/gotcpdump/cbpf"
@@ -132,17 +131,11 @@ func compileUnoptimised(t *testing.T, dlt string, snapLen uint32, expr string) *
 		t.Fatalf("unknown link type %s", dlt)
 	}
 	p, err := filterlang.Compile(expr, filterlang.Options{LinkType: lt, SnapLen: snapLen, Netmask: filterlang.NetmaskUnknown, NoOptimize: true})
-	var ce *filterlang.Error
-	if errors.As(err, &ce) && strings.HasPrefix(ce.Msg, "ethernet addresses supported only on") && isDSATagName(dlt) {
-		t.Skip("the MAC-48 host generator (Ecode) does not dispatch the switch tag link types yet")
-	}
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}
 	return &p
 }
-
-func isDSATagName(dlt string) bool { return strings.HasPrefix(dlt, "DSA_TAG_") }
 
 // dpcLoads says the programs of expr test a DPC, with 1.10.3's load,
 // longer than master's.
@@ -336,33 +329,10 @@ func applyResults(t *testing.T, file, expr string, optimise bool) []uint32 {
 	p, err := filterlang.Compile(expr, filterlang.Options{
 		LinkType: r.LinkType(), SnapLen: r.SnapLen(), NoOptimize: !optimise, CaptureFile: true,
 	})
-	var ce *filterlang.Error
-	if errors.As(err, &ce) && strings.HasPrefix(ce.Msg, "ethernet addresses supported only on") && isDSATag(r.LinkType()) {
-		t.Skip("the MAC-48 host generator (Ecode) does not dispatch the switch tag link types yet")
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	vm, err := cbpf.NewVM(p, cbpf.Libpcap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []uint32
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err == io.EOF {
-			return got
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, vm.Run(data, ci.Length))
-	}
-}
-
-func isDSATag(lt layers.LinkType) bool {
-	name, _, _ := linktype.Name(lt)
-	return isDSATagName(name)
+	return lower.Verdicts(t, r, p)
 }
 
 // TestMasterMSTPErrors compiles the MS/TP station address expressions of

@@ -154,7 +154,14 @@ func applyVerdicts(t *testing.T, ac applyCase) []uint32 {
 	if err := c.Run(func() { cond = c.Finish(ac.build(c)) }); err != nil {
 		t.Fatal(err)
 	}
-	vm, err := cbpf.NewVM(ir.Emit(ir.Build(cond, r.SnapLen(), 0)), cbpf.Libpcap)
+	return Verdicts(t, r, ir.Emit(ir.Build(cond, r.SnapLen(), 0)))
+}
+
+// Verdicts runs p with libpcap's semantics over every remaining packet of
+// r and returns its result for each (for package lower_test too).
+func Verdicts(t *testing.T, r *capture.Reader, p cbpf.Program) []uint32 {
+	t.Helper()
+	vm, err := cbpf.NewVM(p, cbpf.Libpcap)
 	if err != nil {
 		t.Fatal(err)
 	}
