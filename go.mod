@@ -8,3 +8,9 @@ require (
 	golang.org/x/net v0.62.0
 	golang.org/x/sys v0.49.0
 )
+
+require (
+	github.com/cilium/ebpf v0.22.0 // indirect
+	github.com/mdlayher/socket v0.8.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+)
