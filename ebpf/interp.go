@@ -17,16 +17,15 @@ func (vm *VM) exec() (uint64, error) {
 	slots := vm.prog.slots
 	regs := &vm.regs
 	regions := vm.regions
-	budget := vm.prog.budget
-	depth := 0
-	pc := 0
+	// Instructions are counted a straight run at a time: start is where
+	// the current run began, and each transfer of control charges the
+	// run to the budget, so straight-line code pays nothing per
+	// instruction.
+	left := int64(vm.prog.budget)
+	depth, pc, start := 0, 0, 0
 	regs[10] = regionAddr(stackRegion, MaxFrames*StackSize)
 	clear(vm.stack[MaxFrames*StackSize-vm.prog.entryDepth:])
 	for {
-		if budget == 0 {
-			return vm.fail(pc, 0, ErrBudgetExhausted)
-		}
-		budget--
 		s := &slots[pc]
 		d, sr := s.dst&(numRegs-1), s.src&(numRegs-1)
 		switch s.op {
@@ -171,227 +170,182 @@ func (vm *VM) exec() (uint64, error) {
 			regs[d] = bits.ReverseBytes64(regs[d])
 
 		case opJa:
-			pc = int(s.target)
-			continue
+			goto jump
 		case opJeq64Imm:
 			if regs[d] == uint64(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJgt64Imm:
 			if regs[d] > uint64(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJge64Imm:
 			if regs[d] >= uint64(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJset64Imm:
 			if regs[d]&uint64(s.imm) != 0 {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJne64Imm:
 			if regs[d] != uint64(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsgt64Imm:
 			if int64(regs[d]) > s.imm {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsge64Imm:
 			if int64(regs[d]) >= s.imm {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJlt64Imm:
 			if regs[d] < uint64(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJle64Imm:
 			if regs[d] <= uint64(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJslt64Imm:
 			if int64(regs[d]) < s.imm {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsle64Imm:
 			if int64(regs[d]) <= s.imm {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJeq64Reg:
 			if regs[d] == regs[sr] {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJgt64Reg:
 			if regs[d] > regs[sr] {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJge64Reg:
 			if regs[d] >= regs[sr] {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJset64Reg:
 			if regs[d]&regs[sr] != 0 {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJne64Reg:
 			if regs[d] != regs[sr] {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsgt64Reg:
 			if int64(regs[d]) > int64(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsge64Reg:
 			if int64(regs[d]) >= int64(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJlt64Reg:
 			if regs[d] < regs[sr] {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJle64Reg:
 			if regs[d] <= regs[sr] {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJslt64Reg:
 			if int64(regs[d]) < int64(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsle64Reg:
 			if int64(regs[d]) <= int64(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJeq32Imm:
 			if uint32(regs[d]) == uint32(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJgt32Imm:
 			if uint32(regs[d]) > uint32(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJge32Imm:
 			if uint32(regs[d]) >= uint32(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJset32Imm:
 			if uint32(regs[d])&uint32(s.imm) != 0 {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJne32Imm:
 			if uint32(regs[d]) != uint32(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsgt32Imm:
 			if int32(regs[d]) > int32(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsge32Imm:
 			if int32(regs[d]) >= int32(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJlt32Imm:
 			if uint32(regs[d]) < uint32(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJle32Imm:
 			if uint32(regs[d]) <= uint32(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJslt32Imm:
 			if int32(regs[d]) < int32(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsle32Imm:
 			if int32(regs[d]) <= int32(s.imm) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJeq32Reg:
 			if uint32(regs[d]) == uint32(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJgt32Reg:
 			if uint32(regs[d]) > uint32(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJge32Reg:
 			if uint32(regs[d]) >= uint32(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJset32Reg:
 			if uint32(regs[d])&uint32(regs[sr]) != 0 {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJne32Reg:
 			if uint32(regs[d]) != uint32(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsgt32Reg:
 			if int32(regs[d]) > int32(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsge32Reg:
 			if int32(regs[d]) >= int32(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJlt32Reg:
 			if uint32(regs[d]) < uint32(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJle32Reg:
 			if uint32(regs[d]) <= uint32(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJslt32Reg:
 			if int32(regs[d]) < int32(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 		case opJsle32Reg:
 			if int32(regs[d]) <= int32(regs[sr]) {
-				pc = int(s.target)
-				continue
+				goto jump
 			}
 
 		case opCallHelper:
@@ -412,9 +366,11 @@ func (vm *VM) exec() (uint64, error) {
 			regs[10] -= StackSize
 			top := int(uint32(regs[10]))
 			clear(vm.stack[top-int(s.imm) : top])
-			pc = int(s.target)
-			continue
+			goto jump
 		case opExit:
+			if left -= int64(pc - start + 1); left < 0 {
+				return vm.fail(pc, 0, ErrBudgetExhausted)
+			}
 			if depth == 0 {
 				if len(vm.reserved.open) > 0 {
 					vm.dropReservations()
@@ -425,7 +381,7 @@ func (vm *VM) exec() (uint64, error) {
 			depth--
 			f := &vm.frames[depth]
 			regs[6], regs[7], regs[8], regs[9], regs[10] = f.saved[0], f.saved[1], f.saved[2], f.saved[3], f.fp
-			pc = f.ret
+			pc, start = f.ret, f.ret
 			continue
 
 		case opLdxB:
@@ -524,6 +480,13 @@ func (vm *VM) exec() (uint64, error) {
 			return vm.fail(pc, 0, ErrInvalidOpcode)
 		}
 		pc++
+		continue
+	jump:
+		if left -= int64(pc - start + 1); left < 0 {
+			return vm.fail(pc, 0, ErrBudgetExhausted)
+		}
+		pc = int(s.target)
+		start = pc
 	}
 }
 
