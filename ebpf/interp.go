@@ -24,6 +24,7 @@ func (vm *VM) exec() (uint64, error) {
 	left := int64(vm.prog.budget)
 	depth, pc, start := 0, 0, 0
 	regs[10] = regionAddr(stackRegion, MaxFrames*StackSize)
+	vm.setFrame(MaxFrames * StackSize)
 	clear(vm.stack[MaxFrames*StackSize-vm.prog.entryDepth:])
 	for {
 		s := &slots[pc]
@@ -364,8 +365,9 @@ func (vm *VM) exec() (uint64, error) {
 			f.ret, f.saved, f.fp = pc+1, [4]uint64{regs[6], regs[7], regs[8], regs[9]}, regs[10]
 			depth++
 			regs[10] -= StackSize
-			top := int(uint32(regs[10]))
-			clear(vm.stack[top-int(s.imm) : top])
+			top := uint32(regs[10])
+			vm.setFrame(top)
+			clear(vm.stack[top-uint32(s.imm) : top])
 			goto jump
 		case opExit:
 			if left -= int64(pc - start + 1); left < 0 {
@@ -381,6 +383,7 @@ func (vm *VM) exec() (uint64, error) {
 			depth--
 			f := &vm.frames[depth]
 			regs[6], regs[7], regs[8], regs[9], regs[10] = f.saved[0], f.saved[1], f.saved[2], f.saved[3], f.fp
+			vm.setFrame(uint32(f.fp))
 			pc, start = f.ret, f.ret
 			continue
 
@@ -488,6 +491,14 @@ func (vm *VM) exec() (uint64, error) {
 		pc = int(s.target)
 		start = pc
 	}
+}
+
+// setFrame makes the stack region span the current frame, whose r10 is
+// at offset top, and the frames of its callers above it: a function can
+// reach its callers' stacks through pointers they pass, not the unused
+// frames below its own.
+func (vm *VM) setFrame(top uint32) {
+	vm.regions[stackRegion] = region{mem: vm.stack[top-StackSize:], base: top - StackSize}
 }
 
 // storeValue is what a store writes: the immediate of st, the register of

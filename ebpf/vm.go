@@ -117,7 +117,6 @@ func newVM(prog *program, o Options) (*VM, error) {
 	vm.rand = rand.New(rand.NewPCG(o.Seed, uint64(o.CPU)))
 	vm.regions = make([]region, firstMapRegion+len(prog.maps))
 	vm.regions[packetRegion].base = packetBase
-	vm.regions[stackRegion].mem = vm.stack[:]
 	vm.reserved.next = make([]uint32, len(prog.maps))
 	for i, m := range prog.maps {
 		if m.ring != nil {
