@@ -329,7 +329,7 @@ func TestOtherHelpers(t *testing.T) {
 		}
 		return got
 	}
-	if draw(1) != draw(1) || draw(1) == draw(2) {
+	if first, again, other := draw(1), draw(1), draw(2); first != again || first == other {
 		t.Fatal("get_prandom_u32 is not a function of the seed")
 	}
 }
