@@ -75,7 +75,7 @@ func linkStatus(sock int, ifc *Interface) error {
 	}
 	if isWireless(ifc.Name) {
 		ifc.Flags |= FlagWireless
-	} else if arphrd, err := sysfsNumber(ifc.Name, "type"); err == nil {
+	} else if arphrd, err := hardwareType(ifc.Name); err == nil {
 		switch arphrd {
 		case arphrdLoopback:
 			return nil
@@ -99,8 +99,7 @@ func linkStatus(sock int, ifc *Interface) error {
 	return nil
 }
 
-// sysfsNumber reads a number that sysfs gives for a network device, such
-// as its ARPHRD_* "type".
+// sysfsNumber reads a number sysfs gives for a network device.
 func sysfsNumber(name, attr string) (int64, error) {
 	b, err := os.ReadFile("/sys/class/net/" + name + "/" + attr)
 	if err != nil {

@@ -79,8 +79,24 @@ func newTestNet(t testing.TB) *testNet {
 		n.macB = ifi.HardwareAddr
 		return err
 	})
-	// Let the interfaces settle (IPv6 router solicitations and the like
-	// are sent when a link comes up).
+	// The kernel reports a link running only once its link watch has
+	// seen the carrier, which may take a second.
+	for _, side := range []struct{ ns, iface string }{{n.a, "va"}, {n.b, "vb"}} {
+		deadline := time.Now().Add(5 * time.Second)
+		for running := false; !running; {
+			inNS(t, side.ns, func() error {
+				ifi, err := net.InterfaceByName(side.iface)
+				running = err == nil && ifi.Flags&net.FlagRunning != 0
+				return err
+			})
+			if !running && time.Now().After(deadline) {
+				t.Fatalf("%s did not start running", side.iface)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	// Let the first packets of a new link (IPv6 router solicitations and
+	// the like) go by.
 	time.Sleep(300 * time.Millisecond)
 	return n
 }
