@@ -1,0 +1,193 @@
+//go:build linux
+
+package translate_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/cilium/ebpf/asm"
+	"golang.org/x/sys/unix"
+
+	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/ebpf/kernel"
+	"github.com/gotcpdump/gotcpdump/translate"
+)
+
+// kernelTypes is the program type each target is loaded as; Function and
+// InProcess run inside an XDP harness.
+var kernelTypes = map[translate.Target]kernel.Type{
+	translate.SocketFilter: kernel.SocketFilter,
+	translate.XDP:          kernel.XDP,
+	translate.SchedCLS:     kernel.SchedCLS,
+	translate.Function:     kernel.XDP,
+	translate.InProcess:    kernel.XDP,
+}
+
+// harness wraps a Function or InProcess translation in an XDP program that
+// passes the frame as the convention asks (r1 start, r2 end, r3 length)
+// and returns r0: Function is called as a subprogram, InProcess inlined.
+func harness(t translate.Target, insns asm.Instructions) asm.Instructions {
+	h := asm.Instructions{
+		asm.Mov.Reg(asm.R6, asm.R1).WithSymbol("harness"),
+		asm.FnXdpGetBuffLen.Call(),
+		asm.Mov.Reg(asm.R3, asm.R0),
+		asm.LoadMem(asm.R1, asm.R6, 0, asm.Word),
+		asm.LoadMem(asm.R2, asm.R6, 4, asm.Word),
+	}
+	switch t {
+	case translate.Function:
+		h = append(h, asm.Call.Label(translate.DefaultPrefix), asm.Return())
+	case translate.InProcess:
+	default:
+		return insns
+	}
+	return append(h, insns...)
+}
+
+// onPinnedThread runs f on a thread bound to one CPU, so SKF_AD_CPU is
+// known, and returns that CPU's number through f.
+func onPinnedThread(f func(cpu uint32) error) error {
+	done := make(chan error, 1)
+	go func() {
+		// The thread is never unlocked: it ends with the goroutine.
+		runtime.LockOSThread()
+		var set unix.CPUSet
+		if err := unix.SchedGetaffinity(0, &set); err != nil {
+			done <- fmt.Errorf("get affinity: %w", err)
+			return
+		}
+		cpu := 0
+		for !set.IsSet(cpu) {
+			cpu++
+		}
+		set.Zero()
+		set.Set(cpu)
+		if err := unix.SchedSetaffinity(0, &set); err != nil {
+			done <- fmt.Errorf("set affinity: %w", err)
+			return
+		}
+		done <- f(uint32(cpu))
+	}()
+	return <-done
+}
+
+// runInKernel runs p translated for t over the frames in the kernel.
+func runInKernel(t *testing.T, p cbpf.Program, sem cbpf.Semantics, tg translate.Target, sets ...*frameSet) (goldenLine, error) {
+	l := goldenLine{target: tg.String(), fingerprint: "-"}
+	insns, unsupported, err := translateFor(p, sem, tg)
+	if err != nil {
+		return l, err
+	}
+	if unsupported {
+		l.outcome = outUnsupported
+		return l, nil
+	}
+	if l.fingerprint, err = fingerprint(insns); err != nil {
+		return l, err
+	}
+	if skipReason(t, p, sem, tg, allFrames(sets...)) != "" {
+		l.outcome = outSkipped
+		return l, nil
+	}
+	prog, err := kernel.Load(kernelTypes[tg], harness(tg, insns))
+	if errors.Is(err, kernel.ErrRejected) {
+		l.outcome = outRejected
+		return l, fmt.Errorf("%w\n%v\n%v", err, p, insns)
+	}
+	if err != nil {
+		return l, err
+	}
+	defer prog.Close()
+	var digests []string
+	for _, fs := range sets {
+		if fs == nil {
+			digests = append(digests, "-")
+			continue
+		}
+		rs := make([]uint32, len(fs.frames))
+		for i, f := range fs.frames {
+			if rs[i], err = prog.Run(f.data); err != nil {
+				return l, fmt.Errorf("%s packet %d: %w", f.capture, f.n, err)
+			}
+		}
+		digests = append(digests, answerDigest(rs))
+	}
+	l.outcome = fmt.Sprintf("P=%s S=%s", digests[0], digests[1])
+	return l, nil
+}
+
+// liveKernel asks the running kernel for the answers of every program of
+// set on every target: with -update it records them at path, otherwise
+// it checks them against the recorded ones. It does nothing unless root.
+func liveKernel(t *testing.T, set *programSet, project, shared *frameSet, path string) error {
+	if os.Geteuid() != 0 {
+		if *update {
+			t.Fatal("-update runs programs in the kernel, which needs root")
+		}
+		t.Log("not root: comparing the VM with the kernel's recorded answers only")
+		return nil
+	}
+	var lines []goldenLine
+	var cpu uint32
+	err := onPinnedThread(func(c uint32) error {
+		cpu = c
+		for _, p := range set.programs {
+			for _, tg := range targets {
+				l, err := runInKernel(t, p.prog, set.semantics, tg, project, shared)
+				l.id = p.id
+				if err != nil {
+					t.Errorf("%q for %v: %v", p.id, tg, err)
+				}
+				lines = append(lines, l)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if *update {
+		sharedID := "-"
+		if shared != nil {
+			sharedID = shared.id
+		}
+		comment := fmt.Sprintf(`What the Linux kernel (%s) returned running each program of the set %q
+translated for each target (ID, target, fingerprint of the eBPF code, then
+"unsupported", "skipped", "rejected" or digests of the answers over the
+Ethernet frames of %s (P) and %s (S)), on the given cpu.
+Regenerate with %s`, kernelRelease(), set.name, projectPcaps, sharedPcaps, regenerate)
+		header := []string{"project " + project.id, "shared " + sharedID, fmt.Sprintf("cpu %d", cpu)}
+		return writeGolden(path, comment, header, lines)
+	}
+	g, err := readGolden(path)
+	if err != nil {
+		return fmt.Errorf("%w; regenerate with %s", err, regenerate)
+	}
+	if len(g.lines) != len(lines) {
+		return fmt.Errorf("%d recorded lines, %d now; regenerate with %s", len(g.lines), len(lines), regenerate)
+	}
+	for i, l := range lines {
+		want := g.lines[i]
+		if g.header["cpu"] != fmt.Sprint(cpu) || g.header["shared"] == "-" && shared != nil {
+			// The answers depend on the CPU and on the frames run.
+			l.outcome, want.outcome = strings.SplitN(l.outcome, " ", 2)[0], strings.SplitN(want.outcome, " ", 2)[0]
+		}
+		if l != want {
+			t.Errorf("this kernel: %v\nrecorded:    %v", l, want)
+		}
+	}
+	return nil
+}
+
+func kernelRelease() string {
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		return "unknown"
+	}
+	return unix.ByteSliceToString(u.Release[:])
+}
