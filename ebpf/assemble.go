@@ -402,7 +402,13 @@ func (a *assembler) atomic() (asm.Instruction, error) {
 	if is32 {
 		size = asm.Word
 	}
-	return op.Mem(dst, src, size, off), err
+	ins := op.Mem(dst, src, size, off)
+	// The immediate carries the operation in the encoding. Setting it
+	// keeps it when cilium/ebpf v0.22's Marshal encodes the instruction:
+	// it writes the Constant it had before deriving the immediate from
+	// the opcode, so it would write 0 (atomic add) for every operation.
+	ins.Constant = int64(op >> 8)
+	return ins, err
 }
 
 func (a *assembler) packetLoad(m string) (asm.Instruction, error) {

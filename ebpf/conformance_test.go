@@ -3,72 +3,19 @@ package ebpf
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/hex"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/cilium/ebpf/asm"
+
+	"github.com/gotcpdump/gotcpdump/ebpf/conformance"
 )
 
 // conformanceDir holds the bpf_conformance suite's tests, outside the
 // module.
 const conformanceDir = "../../shared/conformance/bpf_conformance/tests"
-
-// conformanceCase is one .data file of the suite.
-type conformanceCase struct {
-	asm    string
-	raw    []uint64 // the program as raw instructions, when given
-	mem    []byte
-	result uint64
-	err    string // expected failure, when given
-}
-
-// parseConformance reads a test file the way the suite's own parser does:
-// '#' starts a comment, "-- name" lines start sections.
-func parseConformance(text string) (conformanceCase, error) {
-	var c conformanceCase
-	var section, mem, result string
-	for line := range strings.Lines(text) {
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		line = strings.TrimSpace(line)
-		if name, ok := strings.CutPrefix(line, "--"); ok {
-			section = strings.TrimSpace(name)
-			continue
-		}
-		if line == "" {
-			continue
-		}
-		switch section {
-		case "asm":
-			c.asm += line + "\n"
-		case "mem":
-			mem += line
-		case "result":
-			result = line
-		case "error":
-			c.err = line
-		case "raw":
-			v, err := strconv.ParseUint(line, 0, 64)
-			if err != nil {
-				return c, err
-			}
-			c.raw = append(c.raw, v)
-		}
-	}
-	var err error
-	if c.mem, err = hex.DecodeString(strings.ReplaceAll(mem, " ", "")); err != nil {
-		return c, err
-	}
-	if result != "" {
-		c.result, err = strconv.ParseUint(result, 0, 64)
-	}
-	return c, err
-}
 
 func TestConformance(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(conformanceDir, "*.data"))
@@ -82,30 +29,30 @@ func TestConformance(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, err := parseConformance(string(text))
+			c, err := conformance.Parse(string(text))
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}
-			insns, err := Assemble(c.asm)
+			insns, err := Assemble(c.Asm)
 			if err != nil {
 				t.Fatalf("assemble: %v", err)
 			}
-			if c.raw != nil {
-				checkRaw(t, insns, c.raw)
+			if c.Raw != nil {
+				checkRaw(t, insns, c.Raw)
 			}
 			vm, err := NewVM(insns, nil)
 			var got uint64
 			if err == nil {
-				got, err = vm.Run(c.mem)
+				got, err = vm.Run(c.Memory)
 			}
 			switch {
-			case c.err != "" && err == nil:
-				t.Fatalf("ran to r0 = %#x, want the error %q", got, c.err)
-			case c.err != "":
+			case c.Error != "" && err == nil:
+				t.Fatalf("ran to r0 = %#x, want the error %q", got, c.Error)
+			case c.Error != "":
 			case err != nil:
 				t.Fatalf("run: %v", err)
-			case got != c.result:
-				t.Fatalf("r0 = %#x, want %#x", got, c.result)
+			case got != c.Result:
+				t.Fatalf("r0 = %#x, want %#x", got, c.Result)
 			}
 		})
 		if ok {

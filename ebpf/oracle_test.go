@@ -18,6 +18,8 @@ import (
 
 	cebpf "github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+
+	"github.com/gotcpdump/gotcpdump/ebpf/conformance"
 )
 
 var update = flag.Bool("update", false, "regenerate golden files from their oracles (the kernel needs root)")
@@ -226,16 +228,16 @@ func writeKernelGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := parseConformance(string(text))
+		c, err := conformance.Parse(string(text))
 		if err != nil {
 			t.Fatal(err)
 		}
-		insns, err := Assemble(c.asm)
+		insns, err := Assemble(c.Asm)
 		if err != nil {
 			t.Fatal(err)
 		}
 		name := "conformance/" + strings.TrimSuffix(filepath.Base(file), ".data")
-		cases = append(cases, oracleCase{name: name, program: marshalProgram(t, insns), mem: c.mem})
+		cases = append(cases, oracleCase{name: name, program: marshalProgram(t, insns), mem: c.Memory})
 	}
 	rng := rand.New(rand.NewPCG(2026, 11))
 	for i := range 400 {
