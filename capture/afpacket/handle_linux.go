@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -38,6 +39,7 @@ type Handle struct {
 	filter filter
 	pkt    packet
 	closed atomic.Bool
+	down   atomic.Bool // the interface went down
 
 	captured atomic.Uint64
 	statsMu  sync.Mutex
@@ -226,20 +228,14 @@ func (h *Handle) bind() error {
 // socketError classifies an error the socket reports: the interface went
 // down, or disappeared.
 func (h *Handle) socketError(err error) error {
-	if !errors.Is(err, unix.ENETDOWN) {
-		return err
+	switch {
+	case errors.Is(err, unix.ENODEV) || errors.Is(err, unix.ENETDOWN) && h.gone():
+		return fmt.Errorf("interface disappeared: %w: %w", ErrNoSuchInterface, err)
+	case errors.Is(err, unix.ENETDOWN):
+		h.down.Store(true)
+		return fmt.Errorf("%w: %w", ErrInterfaceDown, err)
 	}
-	if h.index != 0 {
-		if sa, gerr := h.conn.Getsockname(); gerr == nil {
-			if ll, ok := sa.(*unix.SockaddrLinklayer); ok && ll.Ifindex == -1 {
-				return fmt.Errorf("interface disappeared: %w: %w", ErrNoSuchInterface, err)
-			}
-		}
-		if _, ierr := net.InterfaceByIndex(h.index); ierr != nil {
-			return fmt.Errorf("interface disappeared: %w: %w", ErrNoSuchInterface, err)
-		}
-	}
-	return fmt.Errorf("%w: %w", ErrInterfaceDown, err)
+	return err
 }
 
 // LinkType is the link-layer header type of the frames the handle
@@ -272,20 +268,35 @@ func (h *Handle) ZeroCopyReadPacketDataContext(ctx context.Context) ([]byte, gop
 		data []byte
 		ci   gopacket.CaptureInfo
 	)
-	err := h.conn.ReadFunc(ctx, "read packet", func(fd int) error {
-		var err error
-		data, ci, err = h.take(fd)
-		return err
-	})
-	switch {
-	case err == nil:
-		h.captured.Add(1)
-		return data, ci, nil
-	case h.closed.Load():
-		return nil, ci, io.EOF
+	for {
+		// An interface that went down sends no more wake-ups, not even
+		// when it is deleted: look at it now and then.
+		rctx, cancel := ctx, context.CancelFunc(func() {})
+		if h.down.Load() {
+			rctx, cancel = context.WithTimeout(ctx, downPoll)
+		}
+		err := h.conn.ReadFunc(rctx, "read packet", func(fd int) error {
+			var err error
+			data, ci, err = h.take(fd)
+			return err
+		})
+		cancel()
+		switch {
+		case err == nil:
+			h.down.Store(false)
+			h.captured.Add(1)
+			return data, ci, nil
+		case h.closed.Load():
+			return nil, ci, io.EOF
+		case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
+			continue // time to look at the interface again
+		}
+		return nil, ci, h.socketError(err)
 	}
-	return nil, ci, h.socketError(err)
 }
+
+// downPoll is how often a read looks at an interface that went down.
+const downPoll = 100 * time.Millisecond
 
 // take returns the next deliverable packet, or unix.EAGAIN when there is
 // none yet: ReadFunc then waits for the socket to become readable.
@@ -298,7 +309,7 @@ func (h *Handle) take(fd int) ([]byte, gopacket.CaptureInfo, error) {
 	for {
 		if h.ring != nil {
 			if !h.ring.nextPacket(&h.pkt) {
-				return nil, gopacket.CaptureInfo{}, h.pendingError(fd)
+				return nil, gopacket.CaptureInfo{}, h.pendingError()
 			}
 		} else if err := h.recv.receive(fd, &h.pkt); err != nil {
 			return nil, gopacket.CaptureInfo{}, err
@@ -311,16 +322,28 @@ func (h *Handle) take(fd int) ([]byte, gopacket.CaptureInfo, error) {
 }
 
 // pendingError returns the error the socket has pending (the interface
-// went down), or unix.EAGAIN.
-func (h *Handle) pendingError(fd int) error {
-	soErr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+// went down), ENODEV when the interface that went down is gone, or
+// unix.EAGAIN.
+func (h *Handle) pendingError() error {
+	soErr, err := h.conn.GetsockoptInt(unix.SOL_SOCKET, unix.SO_ERROR)
 	switch {
 	case err != nil:
 		return err
 	case soErr != 0:
 		return unix.Errno(soErr)
+	case h.down.Load() && h.gone():
+		return unix.ENODEV
 	}
 	return unix.EAGAIN
+}
+
+// gone reports whether the interface the socket is bound to no longer
+// exists: the kernel then forgets its index.
+func (h *Handle) gone() bool {
+	sa, err := h.conn.Getsockname()
+	ll, ok := sa.(*unix.SockaddrLinklayer)
+
+	return err == nil && ok && h.index != 0 && ll.Ifindex == -1
 }
 
 // Close ends the capture; a blocked read returns io.EOF. Stats keeps
