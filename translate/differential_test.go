@@ -79,7 +79,7 @@ type frame struct {
 // identity for the golden files.
 type frameSet struct {
 	frames []frame
-	id     string // digest of the captures' names and contents
+	id     string // digest of the frames and where they come from
 }
 
 // readFrames reads the Ethernet frames of every capture under dir that
@@ -112,7 +112,6 @@ func readFrames(t *testing.T, dir string) *frameSet {
 			continue // not a capture the reader knows; the capture tests cover that
 		}
 		key, _ := filepath.Rel(dir, path)
-		fmt.Fprintf(h, "%s %x\n", filepath.ToSlash(key), sha256.Sum256(data))
 		for n := 1; ; n++ {
 			d, ci, err := r.ReadPacketData()
 			if errors.Is(err, io.EOF) {
@@ -126,7 +125,9 @@ func readFrames(t *testing.T, dir string) *frameSet {
 				lt = r.Interfaces()[ci.InterfaceIndex].LinkType
 			}
 			if lt == layers.LinkTypeEthernet && len(d) >= ethHeaderLen && len(d) <= maxTestRun {
-				fs.frames = append(fs.frames, frame{filepath.ToSlash(key), n, d})
+				f := frame{filepath.ToSlash(key), n, d}
+				fmt.Fprintf(h, "%s %d %x\n", f.capture, f.n, sha256.Sum256(d))
+				fs.frames = append(fs.frames, f)
 			}
 		}
 	}
@@ -156,7 +157,7 @@ var predictable = []cbpf.Ancillary{
 	cbpf.AncVLANTPID, cbpf.AncHAType, cbpf.AncPayloadOffset,
 }
 
-func programSets(t *testing.T) []*programSet {
+func programSets(t testing.TB) []*programSet {
 	t.Helper()
 	text, err := os.ReadFile("../filterlang/testdata/corpus.txt")
 	if err != nil {

@@ -191,3 +191,82 @@ func kernelRelease() string {
 	}
 	return unix.ByteSliceToString(u.Release[:])
 }
+
+// TestVerdicts runs XDP and SchedCLS programs with their default and
+// custom verdicts in the kernel: accept exactly when the classic result
+// is not 0, including when a load fails.
+func TestVerdicts(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to load XDP and tc programs")
+	}
+	frame := make([]byte, 60)
+	frame[12], frame[13] = 0x08, 0x00
+	programs := []struct {
+		name string
+		text string
+	}{
+		{"ret #1", "1\n6 0 0 1\n"},
+		{"ret #0", "1\n6 0 0 0\n"},
+		{"ret a of ldb [12]", "2\n48 0 0 12\n22 0 0 0\n"}, // A = 8
+		{"ret a of ldb [13]", "2\n48 0 0 13\n22 0 0 0\n"}, // A = 0
+		{"load past the end", "2\n48 0 0 100\n6 0 0 1\n"}, // fails
+		{"x/0", "3\n0 0 0 7\n60 0 0 0\n6 0 0 1\n"},        // div by X = 0
+		{"ip", "4\n40 0 0 12\n21 0 1 2048\n6 0 0 1\n6 0 0 0\n"},
+	}
+	custom := &translate.Verdicts{Accept: 7, Reject: 9}
+	for _, pr := range programs {
+		p := mustParse(t, pr.text)
+		vm, err := cbpf.NewVM(p, cbpf.Libpcap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		accept := vm.Run(frame, len(frame)) != 0
+		for _, tc := range []struct {
+			target   translate.Target
+			verdicts *translate.Verdicts
+		}{
+			{translate.XDP, nil}, {translate.SchedCLS, nil}, {translate.XDP, custom}, {translate.SchedCLS, custom},
+		} {
+			t.Run(fmt.Sprintf("%s/%v/%v", pr.name, tc.target, tc.verdicts), func(t *testing.T) {
+				insns, err := translate.Program(p, translate.Options{Target: tc.target, Verdicts: tc.verdicts})
+				if err != nil {
+					t.Fatal(err)
+				}
+				prog, err := kernel.Load(kernelTypes[tc.target], insns)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer prog.Close()
+				got, err := prog.Run(frame)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v := tc.verdicts
+				if v == nil {
+					v = map[translate.Target]*translate.Verdicts{translate.XDP: &translate.XDPVerdicts, translate.SchedCLS: &translate.SchedCLSVerdicts}[tc.target]
+				}
+				want := v.Reject
+				if accept {
+					want = v.Accept
+				}
+				if int32(got) != want {
+					t.Errorf("returned %d, want %d (classic result %v)", got, want, accept)
+				}
+			})
+		}
+	}
+}
+
+// loadable loads a translation for target t (Function and InProcess in
+// the XDP harness, InProcess only without loops or far loads) and
+// unloads it.
+func loadable(t translate.Target, insns asm.Instructions) error {
+	if t == translate.InProcess {
+		return nil // its limits exceed the verifier's; TestKernel loads a limited variant
+	}
+	prog, err := kernel.Load(kernelTypes[t], harness(t, insns))
+	if err != nil {
+		return err
+	}
+	return prog.Close()
+}

@@ -2,7 +2,13 @@
 
 package translate_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/gotcpdump/gotcpdump/translate"
+)
 
 // liveKernel needs Linux: elsewhere only the recorded answers are checked.
 func liveKernel(t *testing.T, _ *programSet, _, _ *frameSet, _ string) error {
@@ -11,3 +17,6 @@ func liveKernel(t *testing.T, _ *programSet, _, _ *frameSet, _ string) error {
 	}
 	return nil
 }
+
+// loadable needs Linux.
+func loadable(translate.Target, asm.Instructions) error { return nil }
