@@ -174,7 +174,7 @@ func unmarshalProgram(raw []byte) (asm.Instructions, error) {
 	return asm.AppendInstructions(nil, bytes.NewReader(raw), binary.LittleEndian, "linux")
 }
 
-func marshalProgram(t *testing.T, insns asm.Instructions) []byte {
+func marshalProgram(t testing.TB, insns asm.Instructions) []byte {
 	var buf bytes.Buffer
 	if err := insns.Marshal(&buf, binary.LittleEndian); err != nil {
 		t.Fatal(err)
