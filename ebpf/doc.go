@@ -4,7 +4,8 @@
 // the bpf_conformance syntax and a loader for clang-built ELF objects.
 //
 // Programs are cilium/ebpf asm.Instructions, built with its DSL, decoded
-// from bytes, assembled from text with [Assemble] or loaded from ELF with
+// from bytes, assembled from text with [Assemble] (and printed back with
+// [Disassemble]) or loaded from a clang-built ELF object with
 // [LoadCollection]. The package knows nothing of classic BPF.
 //
 // # Model
@@ -36,9 +37,10 @@
 // names the instruction and the address. The machine is little-endian.
 //
 // Each bpf-to-bpf call frame has its own 512-byte stack (r10 is the frame
-// pointer and read-only); calls nest at most 8 deep. The bytes a function
-// can reach below r10 are zeroed when it is entered, so no run sees
-// another's data.
+// pointer and read-only); calls nest at most 8 deep. A function reaches
+// its own frame and, through pointers they pass, its callers' frames, not
+// the unused space below. The bytes a function can reach below r10 are
+// zeroed when it is entered, so no run sees another's data.
 //
 // # Checking
 //
