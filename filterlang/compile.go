@@ -46,6 +46,7 @@ func Compile(expr string, opts Options) (cbpf.Program, error) {
 		Live:    opts.Target == LinuxLive,
 		File:    opts.CaptureFile,
 		Swapped: opts.SwappedFile,
+		Names:   opts.names,
 	})
 	if err != nil {
 		return nil, fail(-1, err.Error())

@@ -76,10 +76,11 @@ func (l lowering) expr(e syntax.Expr) ir.Cond {
 		return c.Pflog(e.Field.String(), e.Name, e.N.Val)
 	case *syntax.FieldCmp:
 		c.At(e.KeyPos)
-		if field, ok := mtp3Fields[e.Field]; ok {
-			return l.mtp3(field, e)
+		if field, ok := atmFields[e.Field]; ok {
+			return fieldCmp(e, func(v uint32, code int, reversed bool) ir.Cond { return c.AtmField(field, v, code, reversed) })
 		}
-		return c.Unsupported(e.Field.String())
+		field := mtp3Fields[e.Field]
+		return fieldCmp(e, func(v uint32, code int, reversed bool) ir.Cond { return c.Mtp3Field(field, v, code, reversed) })
 	}
 	panic("filterlang: unknown syntax node")
 }
@@ -108,13 +109,16 @@ var mtp3Fields = map[syntax.Field]int{
 	syntax.FieldHDPC: lower.MHDPC, syntax.FieldHSLS: lower.MHSLS,
 }
 
-// mtp3 lowers an MTP3 field test: one comparison, or, for a list of
-// values, an equality test of each, or'ed from the left.
-func (l lowering) mtp3(field int, e *syntax.FieldCmp) ir.Cond {
+var atmFields = map[syntax.Field]int{syntax.FieldVPI: lower.AVPI, syntax.FieldVCI: lower.AVCI}
+
+// fieldCmp lowers an ATM or MTP3 field test with gen, which compares the
+// field with one value: one comparison, or, for a list of values, an
+// equality test of each, or'ed from the left.
+func fieldCmp(e *syntax.FieldCmp, gen func(v uint32, code int, reversed bool) ir.Cond) ir.Cond {
 	code, reversed := relation(e.Op)
 	var b ir.Cond
 	for _, v := range e.Values {
-		x := l.c.Mtp3Field(field, v.Val, code, reversed)
+		x := gen(v.Val, code, reversed)
 		if b == nil {
 			b = x
 		} else {
@@ -183,7 +187,7 @@ func (l lowering) special(s *syntax.Special) ir.Cond {
 	if typ, ok := mtp2Types[s.Kind]; ok {
 		return c.Mtp2Type(typ)
 	}
-	return c.Unsupported(s.Kind.String())
+	return c.AtmType(atmTypes[s.Kind])
 }
 
 func (l lowering) arith(a syntax.Arith) *lower.Arth {
@@ -210,6 +214,13 @@ func (l lowering) arith(a syntax.Arith) *lower.Arth {
 		return c.Arith(arithOps[a.Op], x, y)
 	}
 	panic("filterlang: unknown arithmetic node")
+}
+
+var atmTypes = map[syntax.SpecialKind]int{
+	syntax.Lane: lower.ALane, syntax.MetaC: lower.AMetaC, syntax.BCC: lower.ABCC,
+	syntax.OAMF4EC: lower.AOAMF4EC, syntax.OAMF4SC: lower.AOAMF4SC, syntax.SC: lower.ASC,
+	syntax.ILMIC: lower.AILMIC, syntax.OAM: lower.AOAM, syntax.OAMF4: lower.AOAMF4,
+	syntax.ConnectMsg: lower.AConnectMsg, syntax.MetaConnect: lower.AMetaConnect,
 }
 
 var mtp2Types = map[syntax.SpecialKind]int{

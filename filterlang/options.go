@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gotcpdump/gotcpdump/internal/netdb"
+
 	"github.com/gopacket/gopacket/layers"
 )
 
@@ -67,6 +69,11 @@ type Options struct {
 	// machine's (with CaptureFile); it changes the address family values
 	// of NULL links.
 	SwappedFile bool
+
+	// names resolves host, network, port and protocol names; nil means
+	// this machine's databases and resolver. Tests set libpcap's
+	// fixtures.
+	names *netdb.DB
 }
 
 // Error is a compile error: libpcap's message and where in the expression

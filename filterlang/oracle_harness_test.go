@@ -277,12 +277,17 @@ func (r *groupReport) report(t *testing.T) {
 		}
 	}
 	total, agreed, listed, fixed := 0, 0, 0, 0
+	byReason := map[string]int{}
 	for _, g := range corpusGroups(r.entries) {
 		t.Run(g, func(t *testing.T) {
 			ok, knownBad, nowAgree := 0, 0, 0
 			for _, e := range byGroup[g] {
 				fails := r.failures[e.Expr]
-				isKnown := known.has(r.comparison, e.Expr)
+				reason := known.reason(r.comparison, e.Expr)
+				isKnown := reason != ""
+				if len(fails) > 0 && reason == unexplainedReason && !*updateKnown {
+					t.Errorf("%q: %s\n(listed in %s without a reason: classify it)", e.Expr, fails[0], knownFile)
+				}
 				switch {
 				case len(fails) == 0 && isKnown:
 					ok++
@@ -291,6 +296,7 @@ func (r *groupReport) report(t *testing.T) {
 					ok++
 				case isKnown:
 					knownBad++
+					byReason[reason]++
 				case !*updateKnown:
 					more := ""
 					if len(fails) > 1 {
@@ -307,7 +313,7 @@ func (r *groupReport) report(t *testing.T) {
 			fixed += nowAgree
 		})
 	}
-	t.Logf("%s: %d of %d agree with libpcap; %d known disagreements; %d listed as known now agree", r.comparison, agreed, total, listed, fixed)
+	t.Logf("%s: %d of %d agree with libpcap; %d known disagreements %v; %d listed as known now agree", r.comparison, agreed, total, listed, byReason, fixed)
 	if fixed > 0 && !*updateKnown {
 		t.Logf("%d disagreements listed in %s are gone: rewrite it with -oracle.update-known", fixed, knownFile)
 	}

@@ -84,6 +84,13 @@ func readApplyTests() ([]applyTest, map[[2]string]applyDivergence, error) {
 	return tests, diverge, nil
 }
 
+// applyNetmasks are the netmasks TESTrun passes to pcap_compile for the
+// apply tests that set one, which apply_expectations.tsv leaves out (the
+// others get PCAP_NETMASK_UNKNOWN): only its "ip_broadcast" block.
+var applyNetmasks = map[[2]string]uint32{
+	{"dhcp-rfc3004.pcap", "ip broadcast"}: 0xffffff00,
+}
+
 // TestOracleLibpcapApply runs libpcap's own apply tests (expression,
 // capture, expected bpf_filter return per packet) through Compile and the
 // VM, optimised and not, for the captures whose link type the corpus
@@ -125,7 +132,11 @@ func TestOracleLibpcapApply(t *testing.T) {
 			report := newGroupReport("libpcap-apply/"+mode.Name, entries)
 			for _, at := range run {
 				c := captures[at.Savefile]
-				opts := filterlang.Options{LinkType: c.LinkType, SnapLen: c.SnapLen, Netmask: filterlang.NetmaskUnknown, NoOptimize: mode.NoOptimize, CaptureFile: true}
+				netmask, ok := applyNetmasks[[2]string{at.Savefile, at.Expr}]
+				if !ok {
+					netmask = filterlang.NetmaskUnknown
+				}
+				opts := filterlang.WithLibpcapFixtures(filterlang.Options{LinkType: c.LinkType, SnapLen: c.SnapLen, Netmask: netmask, NoOptimize: mode.NoOptimize, CaptureFile: true})
 				failure, note := checkApply(at, diverge[[2]string{at.Savefile, at.Expr}], ours.compile(at.Expr, opts, cbpf.Libpcap), c.Packets)
 				if note != "" {
 					t.Logf("%s %q: %s", at.Savefile, at.Expr, note)
@@ -168,11 +179,13 @@ func checkApply(at applyTest, d applyDivergence, ours *ourProgram, pkts []oracle
 
 // TestOracleLibpcapAcceptReject compiles the expressions of libpcap's own
 // accept and reject tests for the link types the corpus covers, with an
-// unknown netmask as libpcap's tests do. Where libpcap 1.10.3 agrees with
-// master's verdict, ours must equal 1.10.3's outcome (with its message)
-// optimised and not; where they differ (names of libpcap's test fixtures,
-// vxlan, bugs fixed in master) ours must match one of the two, and the
-// test counts which.
+// unknown netmask as libpcap's tests do. Ours must agree with libpcap
+// master's verdict (for a reject test, fail with a message containing the
+// test's expected text) or equal libpcap 1.10.3's outcome, message
+// included, optimised and not; the test counts which. Master's verdicts
+// assume libpcap's test fixtures (the *.libpcap.test names), which
+// 1.10.3 did not have here: ours is compiled with them for master's and
+// without them for 1.10.3's.
 func TestOracleLibpcapAcceptReject(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: not compiling libpcap's thousands of accept and reject tests, whose names wait on the resolver")
@@ -185,14 +198,15 @@ func TestOracleLibpcapAcceptReject(t *testing.T) {
 	requireCompiler(t)
 	type testCase struct {
 		entry       corpusEntry
-		kind, expr  string
+		master      masterVerdict
+		expr        string
 		opts        filterlang.Options
 		libOutcomes []outcome
 	}
 	cases := make([]testCase, len(g.Records))
 	var entries []corpusEntry
 	for i, r := range g.Records {
-		if len(r) != 3+len(compileModes) {
+		if len(r) != 4+len(compileModes) {
 			t.Fatalf("%s: record %d has %d fields", libpcapTestsFile, i+1, len(r))
 		}
 		kind, dlt := r[0], r[1]
@@ -200,14 +214,19 @@ func TestOracleLibpcapAcceptReject(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: record %d: %v", libpcapTestsFile, i+1, err)
 		}
+		masterErr, err := strconv.Unquote(r[3])
+		if err != nil {
+			t.Fatalf("%s: record %d: %v", libpcapTestsFile, i+1, err)
+		}
 		lt, ok := linktype.Parse(dlt)
 		if !ok {
 			t.Fatalf("%s: record %d: unknown link type %s", libpcapTestsFile, i+1, dlt)
 		}
-		c := testCase{entry: corpusEntry{Group: kind + " " + dlt, Expr: dlt + ": " + expr}, kind: kind, expr: expr,
+		c := testCase{entry: corpusEntry{Group: kind + " " + dlt, Expr: dlt + ": " + expr},
+			master: masterVerdict{accepts: kind == "accept", err: masterErr}, expr: expr,
 			opts: filterlang.Options{LinkType: lt, Netmask: filterlang.NetmaskUnknown, CaptureFile: true}}
 		for m := range compileModes {
-			c.libOutcomes = append(c.libOutcomes, parseOutcome(r[3+m]))
+			c.libOutcomes = append(c.libOutcomes, parseOutcome(r[4+m]))
 		}
 		cases[i] = c
 		entries = append(entries, c.entry)
@@ -218,13 +237,15 @@ func TestOracleLibpcapAcceptReject(t *testing.T) {
 	// Compiling names waits on the resolver: many at once.
 	err = parallelN(16, len(cases), func(i int) error {
 		c := cases[i]
-		old := oldAgreement{masterAccepts: c.kind == "accept"}
+		a := libpcapTestAgreement{master: c.master, agreesWithMaster: true}
 		for m, mode := range compileModes {
 			opts := c.opts
 			opts.NoOptimize = mode.NoOptimize
-			old.add(c.libOutcomes[m], newOurCompiler().compile(c.expr, opts, cbpf.Libpcap))
+			ours := newOurCompiler()
+			a.add(c.libOutcomes[m], ours.compile(c.expr, opts, cbpf.Libpcap),
+				ours.compile(c.expr, filterlang.WithLibpcapFixtures(opts), cbpf.Libpcap))
 		}
-		verdict, failure := old.judge()
+		verdict, failure := a.judge()
 		mu.Lock()
 		counts[verdict]++
 		mu.Unlock()
@@ -238,19 +259,33 @@ func TestOracleLibpcapAcceptReject(t *testing.T) {
 	report.report(t)
 }
 
-// oldAgreement gathers, over both compile modes, how our outcome for one
-// of libpcap's accept or reject tests compares with libpcap 1.10.3's and
-// with libpcap master's verdict.
-type oldAgreement struct {
-	masterAccepts bool
-	libCompiles   bool     // 1.10.3 compiles it in some mode
-	ourCompiles   bool     // we compile it in some mode
-	diffs         []string // disagreements with 1.10.3
+// masterVerdict is libpcap master's expectation for one of its accept or
+// reject tests.
+type masterVerdict struct {
+	accepts bool
+	err     string // for a reject test: text the error message contains
 }
 
-func (a *oldAgreement) add(lib outcome, ours *ourProgram) {
+// libpcapTestAgreement gathers, over both compile modes, how our outcome
+// for one of libpcap's accept or reject tests compares with libpcap
+// 1.10.3's and with libpcap master's verdict.
+type libpcapTestAgreement struct {
+	master           masterVerdict
+	libCompiles      bool     // 1.10.3 compiles it in some mode
+	agreesWithMaster bool     // ours gives master's verdict in every mode
+	diffs            []string // disagreements with 1.10.3
+}
+
+// add compares libpcap 1.10.3's outcome on this machine with ours, and
+// master's verdict, which assumes libpcap's test fixtures, with ours
+// compiled with them (withFixtures).
+func (a *libpcapTestAgreement) add(lib outcome, ours, withFixtures *ourProgram) {
 	a.libCompiles = a.libCompiles || lib.Err == ""
-	a.ourCompiles = a.ourCompiles || ours.Err == nil
+	if a.master.accepts {
+		a.agreesWithMaster = a.agreesWithMaster && withFixtures.Err == nil
+	} else {
+		a.agreesWithMaster = a.agreesWithMaster && withFixtures.Err != nil && strings.Contains(ourMessage(withFixtures.Err), a.master.err)
+	}
 	if f := compareCompile(lib, ours); f != "" {
 		a.diffs = append(a.diffs, f)
 	}
@@ -258,16 +293,20 @@ func (a *oldAgreement) add(lib outcome, ours *ourProgram) {
 
 // judge names the bucket of the test and returns a failure when ours
 // matches neither libpcap.
-func (a *oldAgreement) judge() (verdict, failure string) {
+func (a *libpcapTestAgreement) judge() (verdict, failure string) {
+	libpcapsAgree := a.libCompiles == a.master.accepts
 	switch {
-	case a.libCompiles == a.masterAccepts && len(a.diffs) == 0:
+	case libpcapsAgree && len(a.diffs) == 0:
 		return "agree with both libpcaps", ""
-	case a.libCompiles == a.masterAccepts:
-		return "disagree with both libpcaps", strings.Join(a.diffs, "; ")
-	case len(a.diffs) == 0:
-		return "libpcaps differ, agree with 1.10.3", ""
-	case a.ourCompiles == a.masterAccepts:
+	case a.agreesWithMaster && libpcapsAgree:
+		return "agree with master, not 1.10.3's message", ""
+	case a.agreesWithMaster:
 		return "libpcaps differ, agree with master", ""
+	case !libpcapsAgree && len(a.diffs) == 0:
+		return "libpcaps differ, agree with 1.10.3", ""
 	}
-	return "libpcaps differ, agree with neither", strings.Join(a.diffs, "; ")
+	if !a.master.accepts {
+		a.diffs = append(a.diffs, fmt.Sprintf("master fails with a message containing %q", a.master.err))
+	}
+	return "agree with neither", strings.Join(a.diffs, "; ")
 }

@@ -501,9 +501,10 @@ func regenerateRejects(t *testing.T, o *oracleTools, _ []corpusEntry) error {
 // libpcapTestCase is one expression of libpcap's own accept or reject
 // tests, for a link type of oracleLinkTypes.
 type libpcapTestCase struct {
-	Kind     string // "accept" or "reject"
-	LinkType string
-	Expr     string
+	Kind      string // "accept" or "reject"
+	LinkType  string
+	Expr      string
+	MasterErr string // for a reject test: part of master's error message
 }
 
 const (
@@ -542,7 +543,11 @@ func readLibpcapTestCases() ([]libpcapTestCase, error) {
 			if len(fields) < 2 {
 				return nil, fmt.Errorf("%s tests: bad row %q", f.kind, row)
 			}
-			all = append(all, libpcapTestCase{Kind: f.kind, LinkType: fields[0], Expr: fields[1]})
+			c := libpcapTestCase{Kind: f.kind, LinkType: fields[0], Expr: fields[1]}
+			if f.kind == "reject" && len(fields) == 4 {
+				c.MasterErr = fields[3]
+			}
+			all = append(all, c)
 		}
 		for _, c := range all {
 			if supported[c.LinkType] {
@@ -591,7 +596,7 @@ func regenerateLibpcapTests(t *testing.T, o *oracleTools, _ []corpusEntry) error
 		if err != nil {
 			return err
 		}
-		recs[i] = []string{c.Kind, c.LinkType, strconv.Quote(c.Expr)}
+		recs[i] = []string{c.Kind, c.LinkType, strconv.Quote(c.Expr), strconv.Quote(c.MasterErr)}
 		for _, mode := range modeFlags {
 			args := append(append([]string{"-m", fmt.Sprint(filterlang.NetmaskUnknown)}, mode...), "-r", empty, "--", c.Expr)
 			_, msg, err := runTool(o.pcapOracle, args...)
@@ -611,7 +616,8 @@ func regenerateLibpcapTests(t *testing.T, o *oracleTools, _ []corpusEntry) error
 			"reject tests (../shared/pcaps/libpcap-filter-tests/accept_exprs.tsv, reject_tests.tsv.gz)",
 			"for the link types the corpus covers: pcap-oracle -m 0xffffffff [-O] -r FILE -- EXPR for a",
 			"FILE of the link type with no packets. Columns: test kind, link type, quoted expression,",
-			`then for the optimised and the unoptimised compilation "ok" or "!MESSAGE".`,
+			"quoted part of master's error message (reject tests), then for the optimised and the",
+			`unoptimised compilation "ok" or "!MESSAGE".`,
 			regenerateHint,
 		},
 		Meta:    map[string]string{"netmask": fmt.Sprintf("%#x", filterlang.NetmaskUnknown)},

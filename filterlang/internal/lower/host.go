@@ -240,17 +240,17 @@ func swap16(v uint16) uint16 { return v<<8 | v>>8 }
 // arp, rarp: only that protocol; by default any of the three).
 //
 // Debian's libpcap 1.10.3 has no "gateway" (it is left out of builds with
-// IPv6); this follows libpcap master, which also requires the packet to
-// be of the protocol tested, and uses only the IPv4 addresses of the
-// name.
+// IPv6); this follows libpcap master, its messages included, which also
+// requires the packet to be of the protocol tested, and uses only the
+// IPv4 addresses of the name.
 func (c *Compiler) Gateway(name string, proto, dir uint8) ir.Cond {
 	if dir != QDefault {
-		c.fail("direction applied to 'gateway'")
+		c.fail("syntax error") // master's grammar has no direction for gateway
 	}
 	switch proto {
 	case QDefault, QIP, QARP, QRARP:
 	default:
-		c.fail("illegal modifier of 'gateway'")
+		c.fail("'%s' is not a valid qualifier for 'gateway'", c.protoKeyword(proto))
 	}
 	if c.labelStackDepth != 0 {
 		c.fail("'gateway' cannot be used within MPLS")
@@ -259,11 +259,11 @@ func (c *Compiler) Gateway(name string, proto, dir uint8) ir.Cond {
 		c.fail("'gateway' cannot be used within VXLAN or Geneve")
 	}
 	if _, ok := macHostNames[c.linktype]; !ok {
-		c.fail("'gateway' supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
+		c.fail("'gateway' not supported on %s", dltString(c.linktype))
 	}
 	eaddr, err := c.names().EtherHost(name)
 	if err != nil {
-		c.failLookup(err, "unknown ether host: %s", name)
+		c.failLookup(err, "unknown Ethernet-like host '%s'", name)
 	}
 	b0 := c.macHost(eaddr[:], QOr)
 	addrs, err := c.names().Host(context.Background(), name)

@@ -260,6 +260,20 @@ func dltDescription(dlt int) string {
 	return fmt.Sprintf("DLT %d", dlt)
 }
 
+// dltString names a link type as libpcap master's messages do: "DLT_RAW
+// (Raw IP)", or as dltDescription for one it cannot name.
+func dltString(dlt int) string {
+	if dlt >= 0 && dlt <= 0xffff {
+		lt := layers.LinkType(dlt)
+		if d, ok := linktype.DLT(lt); ok && d == dlt {
+			if name, descr, ok := linktype.Name(lt); ok && descr != "" {
+				return fmt.Sprintf("DLT_%s (%s)", name, descr)
+			}
+		}
+	}
+	return dltDescription(dlt)
+}
+
 // linktypeCheck tests that the link-layer payload is of protocol llProto,
 // an Ethernet type, or an LLC SAP when 1500 or less (libpcap's
 // gen_linktype).
@@ -605,9 +619,11 @@ func (c *Compiler) prevLinkhdrCheck() ir.Cond {
 			stmt(cbpf.ClassLDX|cbpf.ModeMEM, uint32(c.offLinkPL.reg)),
 		}, cbpf.JumpEQ|cbpf.SrcX, 0))
 	}
-	// libpcap also checks here that LANE frames on SunATM are data, but
-	// only its "lane" keyword makes SunATM the previous link type, and
-	// ATM keywords are not supported.
+	if c.prevLinktype == dltSunATM {
+		// After "lane": a LANE frame that starts with the LE control
+		// marker is a control message, not Ethernet.
+		return not(c.cmp(orPrevLinkHdr, sunatmPktBegin, cbpf.SizeH, 0xff00))
+	}
 	return nil
 }
 

@@ -109,14 +109,15 @@ func genFalse() ir.Cond { return uncond(false) }
 
 // ncmp loads size bytes at offset relative to rel, masks them (unless
 // mask is all ones) and compares them with v by jtype; reverse negates
-// the greater-than tests (gen_ncmp).
+// the test (gen_ncmp). libpcap 1.10.3 negates only the ordering tests,
+// so that its "vpi != 1" and "sio != 1" mean "=", a bug master fixed.
 func (c *Compiler) ncmp(rel offrel, offset uint32, size uint16, mask uint32, jtype uint16, reverse bool, v uint32) ir.Cond {
 	s := c.loadA(rel, offset, size)
 	if mask != 0xffffffff {
 		s = append(s, stmt(cbpf.ClassALU|cbpf.ALUAnd, mask))
 	}
 	b := test(s, jtype, v)
-	if reverse && (jtype == cbpf.JumpGT || jtype == cbpf.JumpGE) {
+	if reverse {
 		b = not(b)
 	}
 	return b

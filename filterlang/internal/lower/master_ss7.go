@@ -110,7 +110,7 @@ func (c *Compiler) Mtp2Type(typ int) ir.Cond {
 // calls it once for each value of a list ("sio (1 or 2)"), RelEQ.
 //
 // libpcap 1.10.3 drops the negation of "!=", which then means "=";
-// libpcap master negates it, as its apply tests check, and so does this.
+// libpcap master negates it, as its apply tests check, and so does ncmp.
 func (c *Compiler) Mtp3Field(field int, v uint32, code int, reversed bool) ir.Cond {
 	if code != RelEQ && code != RelGT && code != RelGE {
 		c.fail("unknown relation %#x", code)
@@ -153,9 +153,6 @@ func (c *Compiler) Mtp3Field(field int, v uint32, code int, reversed bool) ir.Co
 		b = c.ncmp(orPacket, start+mtp3SLS, cbpf.SizeB, 0xf0, uint16(code), reversed, v<<4)
 	default:
 		c.fail("unknown MTP3 field %d", field)
-	}
-	if reversed && code == RelEQ {
-		b = not(b) // ncmp negates only the ordering tests, as libpcap 1.10.3 did
 	}
 	return b
 }

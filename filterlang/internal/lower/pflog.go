@@ -48,19 +48,3 @@ func (c *Compiler) Pflog(field, name string, n uint32) ir.Cond {
 	}
 	return c.cmp(orLinkHdr, pflogAction, cbpf.SizeB, n)
 }
-
-// ATM primitives need raw ATM link types, which this compiler does not
-// support; libpcap rejects them elsewhere with this message, naming some
-// of them differently from their keywords.
-var atmNames = map[string]string{"oamf4ec": "oam4ec", "oamf4sc": "oam4sc"}
-
-// Unsupported rejects an ATM keyword (an abbreviation such as "lane", or
-// a field such as "vpi") with libpcap's message for the link type it
-// needs.
-func (c *Compiler) Unsupported(keyword string) ir.Cond {
-	if n, ok := atmNames[keyword]; ok {
-		keyword = n
-	}
-	c.fail("'%s' supported only on raw ATM", keyword)
-	return nil
-}
