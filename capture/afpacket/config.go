@@ -121,11 +121,3 @@ type Fanout struct {
 	// ring is full, instead of dropping them.
 	Rollover bool
 }
-
-// snapLen returns the snapshot length c asks for.
-func (c *Config) snapLen() int {
-	if c.SnapLen <= 0 {
-		return DefaultSnapLen
-	}
-	return c.SnapLen
-}

@@ -76,8 +76,7 @@
 // packets the filter would reject are delivered), gives no per-packet
 // packet type, protocol or interface (so it can build neither cooked
 // headers nor direction filtering), and blocks in poll(2) outside the Go
-// runtime's poller, without deadlines or context cancellation. The
-// benchmarks in the tests measure both in a network namespace.
+// runtime's poller, without deadlines or context cancellation.
 //
 // # Statistics
 //

@@ -28,11 +28,3 @@ var (
 	// ErrNotSupported: live capture is not available on this system.
 	ErrNotSupported = fmt.Errorf("live capture not supported on %s", runtime.GOOS)
 )
-
-// permissionError is ErrPermission that also matches os.ErrPermission.
-type permissionError struct{ err error }
-
-func (e permissionError) Error() string { return ErrPermission.Error() + ": " + e.err.Error() }
-func (e permissionError) Unwrap() []error {
-	return []error{ErrPermission, e.err}
-}

@@ -402,3 +402,11 @@ func interfaceDrops(name string) uint64 {
 }
 
 func htons(v uint16) uint16 { return ntohs(v) }
+
+// snapLen returns the snapshot length c asks for.
+func (c *Config) snapLen() int {
+	if c.SnapLen <= 0 {
+		return DefaultSnapLen
+	}
+	return c.SnapLen
+}

@@ -62,7 +62,7 @@ func (r *receiver) receive(fd int, p *packet) error {
 func (r *receiver) parseControl(p *packet, b []byte) {
 	for len(b) >= unix.SizeofCmsghdr {
 		h := (*unix.Cmsghdr)(unsafe.Pointer(&b[0]))
-		if h.Len < unix.SizeofCmsghdr || int(h.Len) > len(b) {
+		if uint64(h.Len) < unix.SizeofCmsghdr || uint64(h.Len) > uint64(len(b)) {
 			return
 		}
 		data := b[unix.CmsgLen(0):h.Len]
