@@ -1,7 +1,12 @@
 package ebpf
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
+
+	cebpf "github.com/cilium/ebpf"
 )
 
 // BenchmarkInstructions measures the interpreter's cost per instruction
@@ -31,10 +36,17 @@ func BenchmarkInstructions(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*executed), "ns/insn")
 }
 
-// BenchmarkPacket runs "tcp port 80" over every packet of two captures,
-// in the three forms a filter can take.
+// BenchmarkPacket runs "tcp port 80" over every packet of a capture, in
+// the three forms a filter can take. The capture is eth-ipv4-tcp.pcap
+// unless GOTCPDUMP_BENCH_PCAP names another, as for the cBPF VM's
+// BenchmarkVM, whose figures for the same filter (its program 01) compare
+// with these.
 func BenchmarkPacket(b *testing.B) {
-	pkts := append(readPackets(b, "eth-ipv4-tcp.pcap"), readPackets(b, "eth-ipv6-tcp-udp.pcap")...)
+	path := filepath.Join(pcapDir, "eth-ipv4-tcp.pcap")
+	if p := os.Getenv("GOTCPDUMP_BENCH_PCAP"); p != "" {
+		path = p
+	}
+	pkts := readPackets(b, path)
 	abs := mustVM(b, tcpPort80, nil)
 	direct := mustVM(b, tcpPort80Direct, nil)
 	runs := []struct {
@@ -60,4 +72,34 @@ func BenchmarkPacket(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(pkts)), "ns/packet")
 		})
 	}
+}
+
+// BenchmarkKernel runs the same "tcp port 80" program in the kernel with
+// BPF_PROG_TEST_RUN (as a TC classifier, whose packets keep their
+// Ethernet header), for the ratio to BenchmarkPacket/skb/ld_abs. The
+// kernel's figure includes building an skb for every run.
+func BenchmarkKernel(b *testing.B) {
+	if !kernelAvailable() {
+		b.Skip("needs root on Linux to load programs")
+	}
+	prog, err := cebpf.NewProgram(&cebpf.ProgramSpec{
+		Type: cebpf.SchedCLS, License: "MIT", Instructions: mustAssemble(b, tcpPort80),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer prog.Close()
+	pkts := readPackets(b, filepath.Join(pcapDir, "eth-ipv4-tcp.pcap"))
+	var total time.Duration
+	const repeat = 1000
+	for b.Loop() {
+		for _, p := range pkts {
+			_, d, err := prog.Benchmark(p.data, repeat, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += d
+		}
+	}
+	b.ReportMetric(float64(total.Nanoseconds())/float64(b.N*len(pkts)), "ns/packet")
 }

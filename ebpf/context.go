@@ -80,7 +80,6 @@ type XDPMeta struct {
 // The program may write into mem.
 func (vm *VM) Run(mem []byte) (uint64, error) {
 	vm.setPacket(mem, -1)
-	vm.regions[contextRegion].mem = nil
 	vm.resetRegs(packetBase, uint64(len(mem)), 0)
 	return vm.exec()
 }
@@ -91,7 +90,6 @@ func (vm *VM) Run(mem []byte) (uint64, error) {
 // write into data.
 func (vm *VM) RunPacket(data []byte, wireLen uint32) (uint64, error) {
 	vm.setPacket(data, -1)
-	vm.regions[contextRegion].mem = nil
 	vm.resetRegs(packetBase, packetBase+uint64(len(data)), uint64(wireLen))
 	return vm.exec()
 }

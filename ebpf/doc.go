@@ -11,7 +11,10 @@
 // # Model
 //
 // [NewVM] checks a program once and pre-decodes it into a compact form;
-// the VM then runs it any number of times without allocating:
+// a program without loops and bpf-to-bpf calls (a typical filter) is also
+// compiled into a chain of closures, one per instruction or fused pair,
+// that call each other directly. The VM then runs it any number of times
+// without allocating:
 //
 //   - [VM.Run]: the conformance suite's convention, r1 = address of a
 //     memory buffer, r2 = its length.

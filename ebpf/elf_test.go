@@ -35,7 +35,7 @@ var countPrograms = []string{"count_protocols", "count_sizes"}
 func TestCollection(t *testing.T) {
 	var pkts []testPacket
 	for _, name := range countCaptures {
-		pkts = append(pkts, readPackets(t, name)...)
+		pkts = append(pkts, readPackets(t, filepath.Join(pcapDir, name))...)
 	}
 	if *update {
 		if !kernelAvailable() {

@@ -52,5 +52,31 @@ func FuzzRun(f *testing.F) {
 				}
 			}
 		}
+		// Compiled steps and the interpreter agree, for programs whose
+		// result depends on nothing but their input.
+		if vm.prog.compiled == nil || callsHelpers(vm.prog.slots) {
+			return
+		}
+		slowProg := *vm.prog
+		slowProg.compiled = nil
+		slow, err := newVM(&slowProg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkt := append([]byte(nil), mem...)
+		r1, err1 := vm.RunPacket(mem, 60)
+		r2, err2 := slow.RunPacket(pkt, 60)
+		if r1 != r2 || (err1 == nil) != (err2 == nil) {
+			t.Fatalf("compiled: %#x, %v; interpreted: %#x, %v", r1, err1, r2, err2)
+		}
 	})
+}
+
+func callsHelpers(slots []slot) bool {
+	for _, s := range slots {
+		if s.op == opCallHelper || s.op == opCallReg {
+			return true
+		}
+	}
+	return false
 }

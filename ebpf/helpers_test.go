@@ -20,10 +20,10 @@ type testPacket struct {
 	wireLen uint32
 }
 
-// readPackets returns every packet of a capture in pcapDir.
-func readPackets(tb testing.TB, name string) []testPacket {
+// readPackets returns every packet of a capture.
+func readPackets(tb testing.TB, path string) []testPacket {
 	tb.Helper()
-	r, err := capture.OpenFile(filepath.Join(pcapDir, name))
+	r, err := capture.OpenFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -9,11 +9,28 @@ import (
 // The machine is little-endian, like the hosts eBPF mostly runs on.
 var le = binary.LittleEndian
 
-// exec runs the program from its entry with the registers already set.
-// It is the hot path: one switch per instruction over pre-decoded slots,
-// registers in a fixed array indexed by masked numbers, memory through
-// at(), and no allocation.
+// exec runs the program from its entry with r1-r3 already set: the
+// compiled steps when the program has them, else the interpreter.
 func (vm *VM) exec() (uint64, error) {
+	const top = MaxFrames * StackSize
+	vm.regs[10] = regionAddr(stackRegion, top)
+	if vm.regions[stackRegion].base != top-StackSize { // a failed run ended in a call
+		vm.setFrame(top)
+	}
+	if d := vm.prog.entryDepth; d > 0 {
+		clear(vm.stack[top-d:])
+	}
+	if vm.prog.compiled != nil {
+		return vm.prog.compiled(vm)
+	}
+	return vm.interpret(0)
+}
+
+// interpret runs the program from slot pc in the entry function. It is
+// one switch per instruction over pre-decoded slots, registers in a fixed
+// array indexed by masked numbers, memory through at(), and no
+// allocation.
+func (vm *VM) interpret(pc int) (uint64, error) {
 	slots := vm.prog.slots
 	regs := &vm.regs
 	regions := vm.regions
@@ -22,10 +39,7 @@ func (vm *VM) exec() (uint64, error) {
 	// run to the budget, so straight-line code pays nothing per
 	// instruction.
 	left := int64(vm.prog.budget)
-	depth, pc, start := 0, 0, 0
-	regs[10] = regionAddr(stackRegion, MaxFrames*StackSize)
-	vm.setFrame(MaxFrames * StackSize)
-	clear(vm.stack[MaxFrames*StackSize-vm.prog.entryDepth:])
+	depth, start := 0, pc
 	for {
 		s := &slots[pc]
 		d, sr := s.dst&(numRegs-1), s.src&(numRegs-1)
@@ -374,11 +388,7 @@ func (vm *VM) exec() (uint64, error) {
 				return vm.fail(pc, 0, ErrBudgetExhausted)
 			}
 			if depth == 0 {
-				if len(vm.reserved.open) > 0 {
-					vm.dropReservations()
-					return vm.fail(pc, 0, ErrLeakedReservation)
-				}
-				return regs[0], nil
+				return vm.exit(pc)
 			}
 			depth--
 			f := &vm.frames[depth]
@@ -499,6 +509,15 @@ func (vm *VM) exec() (uint64, error) {
 // frames below its own.
 func (vm *VM) setFrame(top uint32) {
 	vm.regions[stackRegion] = region{mem: vm.stack[top-StackSize:], base: top - StackSize}
+}
+
+// exit ends a run at the exit instruction pc.
+func (vm *VM) exit(pc int) (uint64, error) {
+	if len(vm.reserved.open) > 0 {
+		vm.dropReservations()
+		return vm.fail(pc, 0, ErrLeakedReservation)
+	}
+	return vm.regs[0], nil
 }
 
 // storeValue is what a store writes: the immediate of st, the register of

@@ -51,7 +51,8 @@ type Helper func(vm *VM, args *[5]uint64) (uint64, error)
 // program is the immutable, shareable result of checking instructions.
 type program struct {
 	slots      []slot
-	entryDepth int // stack bytes the entry function uses
+	compiled   step // nil when the program runs in the interpreter
+	entryDepth int  // stack bytes the entry function uses
 	maps       []*Map
 	helpers    []Helper // by helper id
 	budget     uint64
@@ -117,6 +118,7 @@ func newVM(prog *program, o Options) (*VM, error) {
 	vm.rand = rand.New(rand.NewPCG(o.Seed, uint64(o.CPU)))
 	vm.regions = make([]region, firstMapRegion+len(prog.maps))
 	vm.regions[packetRegion].base = packetBase
+	vm.setFrame(MaxFrames * StackSize)
 	vm.reserved.next = make([]uint32, len(prog.maps))
 	for i, m := range prog.maps {
 		if m.ring != nil {
@@ -178,6 +180,7 @@ func compile(insns asm.Instructions, o *Options) (*program, error) {
 	for _, i := range d.calls {
 		prog.slots[i].imm = int64(depthAt[int(prog.slots[i].target)])
 	}
+	prog.compiled = compileSteps(prog.slots, prog.budget)
 	prog.helpers = helperTable(o.Helpers)
 	for _, i := range d.helpers {
 		id := prog.slots[i].imm
