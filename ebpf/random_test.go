@@ -48,8 +48,8 @@ func randomProgram(rng *rand.Rand) asm.Instructions {
 		insns = append(insns, asm.StoreMem(asm.R10, off, asm.Register(rng.IntN(10)), asm.DWord))
 	}
 	n := 20 + rng.IntN(30)
-	// Jumps are placed after the body is generated: pending[i] means the
-	// instruction at i is a jump whose offset is still to be chosen.
+	// Jump offsets are chosen once the body's length is known: forward
+	// only, at most to the instruction after the body.
 	body := make(asm.Instructions, n)
 	for i := range body {
 		body[i] = randomInstruction(rng)
@@ -58,7 +58,7 @@ func randomProgram(rng *rand.Rand) asm.Instructions {
 		if !body[i].OpCode.Class().IsJump() {
 			continue
 		}
-		body[i].Offset = int16(rng.IntN(n - i)) // forward, at most to the end
+		body[i].Offset = int16(rng.IntN(n - i))
 	}
 	insns = append(insns, body...)
 	for r := asm.R1; r <= asm.R9; r++ {
