@@ -63,17 +63,8 @@ func Compile(expr string, opts Options) (cbpf.Program, error) {
 		}
 	}
 	entry := ir.Build(cond, snap, 0)
-	// libpcap does not optimise the programs lowering marks (protochain,
-	// geneve, 802.11 header lengths). It does optimise a live vlan's,
-	// whose statements contain jumps; our optimiser cannot follow those
-	// yet, so such a program stays unoptimised: the same verdicts as
-	// libpcap's, in more instructions.
-	if !opts.NoOptimize && c.Optimizable() {
-		optimised, err := opt.Optimize(entry)
-		switch {
-		case err == nil:
-			entry = optimised
-		case !errors.Is(err, opt.ErrUnsupported):
+	if !opts.NoOptimize {
+		if entry, err = optimise(cond, snap, c.Optimizable()); err != nil {
 			return nil, fail(-1, err.Error())
 		}
 	}
@@ -86,4 +77,35 @@ func Compile(expr string, opts Options) (cbpf.Program, error) {
 		return nil, fail(-1, fmt.Sprintf("the program cannot run as a %v filter: %v", sem, err))
 	}
 	return prog, nil
+}
+
+// optimise returns the optimised graph of cond. libpcap does not optimise
+// programs with jumps inside a block's statements (protochain, geneve,
+// vxlan, 802.11 header lengths; libpcapOptimizes false), except a live
+// vlan's, which its optimiser then gets wrong. ir.Split turns the forward
+// ones into blocks, so that all of those but protochain's loop are
+// optimised, correctly. Where libpcap would not optimise, it reports none
+// of the optimiser's errors either: the program is then the unoptimised
+// one, or "ret #0" when the optimiser proves that no packet matches.
+func optimise(cond ir.Cond, snap uint32, libpcapOptimizes bool) (*ir.Block, error) {
+	entry := ir.Build(cond, snap, 0)
+	if !ir.Split(entry) {
+		return ir.Build(cond, snap, 0), nil // protochain's loop jumps backwards
+	}
+	optimize := opt.Optimize
+	if !libpcapOptimizes {
+		optimize = opt.OptimizeKeepingLoads // its verdicts on cut packets are libpcap's
+	}
+	optimised, err := optimize(entry)
+	switch {
+	case err == nil:
+		return optimised, nil
+	case errors.Is(err, opt.ErrUnsupported):
+		return ir.Build(cond, snap, 0), nil
+	case libpcapOptimizes:
+		return nil, err
+	case errors.Is(err, opt.ErrRejectsAll):
+		return ir.Build(ir.Const(false), snap, 0), nil
+	}
+	return ir.Build(cond, snap, 0), nil
 }

@@ -9,7 +9,8 @@ import (
 // Emit writes the graph from entry as a program. Blocks are laid out in
 // reverse postorder, so every edge goes forward (see layout); a
 // conditional jump whose target is further than its 8-bit offset reaches
-// goes through a "ja" placed right after it.
+// goes through a "ja" placed right after it. A block whose Jump is
+// [Uncond] ends with no jump when True follows it, else with a "ja".
 func Emit(entry *Block) cbpf.Program {
 	order, index := layout(entry)
 	// long[i] records which of block i's edges need a trampoline: bit 0
@@ -21,7 +22,7 @@ func Emit(entry *Block) cbpf.Program {
 		positions(order, long, pos)
 		changed := false
 		for i, b := range order {
-			if b.Leaf {
+			if b.Leaf || b.Jump == Uncond {
 				continue
 			}
 			jump := pos[i] + len(b.Stmts)
@@ -46,6 +47,12 @@ func Emit(entry *Block) cbpf.Program {
 		prog = append(prog, b.Stmts...)
 		if b.Leaf {
 			prog = append(prog, bpf.RawInstruction{Op: 0x06, K: b.Ret})
+			continue
+		}
+		if b.Jump == Uncond {
+			if !fallsThrough(order, i) {
+				prog = append(prog, ja(pos[index[b.True]]-(len(prog)+1)))
+			}
 			continue
 		}
 		// The trampolines follow the jump: the n-th is at jump+1+n and
@@ -82,8 +89,18 @@ func positions(order []*Block, long []uint8, pos []int) {
 	for i, b := range order {
 		pos[i] = n
 		n += len(b.Stmts) + 1 + trampolines(long[i])
+		if !b.Leaf && b.Jump == Uncond && fallsThrough(order, i) {
+			n-- // no jump
+		}
 	}
 	pos[len(order)] = n
+}
+
+// fallsThrough reports whether block i, which continues unconditionally
+// at True, is followed by it, so that it needs no jump at all ("ja"
+// otherwise).
+func fallsThrough(order []*Block, i int) bool {
+	return i+1 < len(order) && order[i+1] == order[i].True
 }
 
 // layout orders the blocks reachable from entry as libpcap does: the

@@ -78,9 +78,8 @@ type Compiler struct {
 	// offsets variable: Finish must zero their registers first
 	// (libpcap's is_vlan_vloffset).
 	vlanVarOffsets bool
-	// noOptimize says the program has jumps inside a test's statements
-	// (geneve, vxlan), which the optimiser cannot follow (libpcap's
-	// no_optimize).
+	// noOptimize says libpcap would not optimise the program, which has
+	// jumps inside a test's statements (libpcap's no_optimize).
 	noOptimize bool
 
 	// regs marks the scratch registers in use; curReg is where the

@@ -286,9 +286,9 @@ var (
 // Geneve is "geneve" or "geneve vni" (gen_geneve): a Geneve packet over
 // UDP over IPv4 or IPv6, with virtual network identifier vni when
 // hasVNI. The rest of the expression applies to the encapsulated frame,
-// whose offsets the program computes at run time. The code has jumps
-// inside a test's statements, which the optimiser cannot follow: the
-// program is not optimised (Optimizable).
+// whose offsets the program computes at run time, with jumps inside a
+// test's statements; libpcap does not optimise such a program
+// (Optimizable).
 func (c *Compiler) Geneve(vni uint32, hasVNI bool) ir.Cond { return c.tunnel(geneve, vni, hasVNI) }
 
 // Vxlan is "vxlan" or "vxlan vni", as libpcap's master branch has it
@@ -298,8 +298,9 @@ func (c *Compiler) Geneve(vni uint32, hasVNI bool) ir.Cond { return c.tunnel(gen
 // at run time.
 func (c *Compiler) Vxlan(vni uint32, hasVNI bool) ir.Cond { return c.tunnel(vxlan, vni, hasVNI) }
 
-// Optimizable reports whether the optimiser may rewrite the program
-// (false after geneve; libpcap's no_optimize).
+// Optimizable reports whether libpcap optimises the program: not after
+// protochain, geneve or vxlan, nor with an 802.11 header length computed
+// at run time (its no_optimize).
 func (c *Compiler) Optimizable() bool { return !c.noOptimize }
 
 func (c *Compiler) tunnel(tn tunnel, vni uint32, hasVNI bool) ir.Cond {

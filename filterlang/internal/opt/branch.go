@@ -18,6 +18,23 @@ func useConflict(b, succ *node) bool {
 	return false
 }
 
+// uncondNeeded reports whether b is an uncond block whose statements
+// matter to its successor when reached from pred: some atom the successor
+// reads has another value after b than after pred. (useConflict looks
+// only at what the successor's own successors read, enough for the
+// blocks libpcap's graphs have, whose statements feed only their test.)
+func (b *node) uncondNeeded(pred *node) bool {
+	if !b.uncond {
+		return false
+	}
+	for atom := range nAtoms {
+		if b.et.succ.inUse.has(atom) && pred.val[atom] != b.val[atom] {
+			return true
+		}
+	}
+	return false
+}
+
 // foldEdge returns the successor of child that control must reach when it
 // got to child through the dominating edge e, or nil when that is not
 // known: child tests the same A as e's block did with the same test, so
@@ -44,10 +61,17 @@ func foldEdge(child *node, e *edge) *node {
 // already decided on every path through e: blocks whose two edges lead to
 // the same place, and blocks repeating a test some dominating edge made.
 func (g *graph) thread(e *edge) {
+	if e.pred.uncond && e == &e.pred.ef {
+		e.succ = e.pred.et.succ // one successor: the true edge's, threaded first
+		return
+	}
 	if e.succ.leaf() {
 		return
 	}
-	if e.succ.et.succ == e.succ.ef.succ && !useConflict(e.pred, e.succ.et.succ) {
+	if g.keepLoads && e.succ.freshLoad {
+		return
+	}
+	if e.succ.et.succ == e.succ.ef.succ && !useConflict(e.pred, e.succ.et.succ) && !e.succ.uncondNeeded(e.pred) {
 		g.changed()
 		e.succ = e.succ.et.succ
 	}
@@ -63,7 +87,7 @@ func (g *graph) threadOnce(e *edge) bool {
 			k := bits.TrailingZeros64(word)
 			word &^= 1 << k
 			target := foldEdge(e.succ, g.edges[i*64+k])
-			if target != nil && !useConflict(e.pred, target) {
+			if target != nil && !useConflict(e.pred, target) && !(g.keepLoads && e.succ.freshLoad) {
 				g.done = false
 				e.succ = target
 				return !target.leaf()
@@ -93,7 +117,7 @@ func (g *graph) pullup(b *node, sense bool) {
 	}
 	common := *b.succ(!sense)
 	inChain := func(n *node) bool {
-		return n != nil && *n.succ(!sense) == common && n.dom.has(b.id)
+		return n != nil && !n.uncond && *n.succ(!sense) == common && n.dom.has(b.id)
 	}
 	diff := first.pred.succ(first.pred.et.succ == b)
 	atTop := true

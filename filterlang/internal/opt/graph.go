@@ -65,6 +65,15 @@ type node struct {
 
 	val  [nAtoms]uint32 // value numbers of the atoms when the block ends
 	oval uint32         // value number of the jump's operand (K, or X)
+
+	// uncond marks a block ir.Split made of code that continues at one
+	// place: its jump is ir.Uncond, which tests nothing, and its
+	// statements may compute what its successor reads.
+	uncond bool
+	// freshLoad says the block reads the packet at a place no path into
+	// it has read before; in keepLoads mode such a block is never
+	// skipped, since its load may be the one that fails.
+	freshLoad bool
 }
 
 func (b *node) leaf() bool { return class(b.jump.code) == cbpf.ClassRET }
@@ -111,6 +120,10 @@ type graph struct {
 	// done is false once a pass changed anything; moved is true once it
 	// changed more than the targets of edges.
 	done, moved bool
+
+	// keepLoads keeps every packet load a run may execute (see
+	// OptimizeKeepingLoads).
+	keepLoads bool
 }
 
 // changed records a change other than the retargeting of an edge.
@@ -142,7 +155,8 @@ func newGraph(entry *ir.Block) (*graph, error) {
 			n.jump = stmt{code: cbpf.ClassRET, k: b.Ret}
 			return n, nil
 		}
-		if err := checkJump(b.Jump); err != nil {
+		n.uncond = b.Jump == ir.Uncond && b.True == b.False
+		if err := checkJump(b.Jump); err != nil && !n.uncond {
 			return nil, fmt.Errorf("block %d: %w", b.ID, err)
 		}
 		n.jump = stmt{code: int(b.Jump.Op), k: b.Jump.K}

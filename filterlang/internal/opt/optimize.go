@@ -2,6 +2,7 @@ package opt
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang/internal/ir"
@@ -34,11 +35,23 @@ const fruitlessPasses = 100
 // Errors are ErrRejectsAll, an arithmetic error found by constant folding
 // (ErrDivisionByZero, ErrModulusByZero, ErrShiftTooLarge) or
 // ErrUnsupported.
-func Optimize(entry *ir.Block) (_ *ir.Block, err error) {
+func Optimize(entry *ir.Block) (*ir.Block, error) { return optimize(entry, false) }
+
+// OptimizeKeepingLoads is Optimize with one difference: a packet load
+// that the program runs on some packet is kept, even when its value is
+// not needed, so that a packet too short for it is still rejected. On
+// whole packets the programs of both decide alike; libpcap's optimiser,
+// which Optimize copies, lets a cut packet through where a load it
+// dropped would have failed, and for the programs libpcap does not
+// optimise the compiler keeps their verdicts on cut packets too.
+func OptimizeKeepingLoads(entry *ir.Block) (*ir.Block, error) { return optimize(entry, true) }
+
+func optimize(entry *ir.Block, keepLoads bool) (_ *ir.Block, err error) {
 	g, err := newGraph(entry)
 	if err != nil {
 		return nil, err
 	}
+	g.keepLoads = keepLoads
 	defer func() {
 		if r := recover(); r != nil {
 			e, ok := r.(error)
@@ -121,12 +134,18 @@ func (g *graph) optBlock(b *node, doStmts bool) {
 		}
 	}
 	aval, xval := b.val[aAtom], b.val[xAtom]
+	entry := b.val
+	b.freshLoad = false
 	for i := range b.stmts {
 		g.optStmt(&b.stmts[i], &b.val, doStmts)
+		if isPacketLoad(b.stmts[i].code) && !slices.Contains(entry[:], b.val[atomDef(&b.stmts[i])]) {
+			b.freshLoad = true
+		}
 	}
 	// A block that changes neither A nor X (both known on entry) and whose
 	// successors read nothing needs no statements; nor does a return.
-	unchanged := b.outUse == 0 && aval != 0 && b.val[aAtom] == aval && xval != 0 && b.val[xAtom] == xval
+	unchanged := b.outUse == 0 && aval != 0 && b.val[aAtom] == aval && xval != 0 && b.val[xAtom] == xval &&
+		!(g.keepLoads && b.freshLoad)
 	if doStmts && (unchanged || b.leaf()) {
 		if b.stmts != nil {
 			b.stmts = nil
@@ -144,6 +163,9 @@ func (g *graph) optBlock(b *node, doStmts bool) {
 	}
 	b.et.code = b.jump.code
 	b.ef.code = -b.jump.code
+	if b.uncond {
+		b.et.code, b.ef.code = 0, 0 // no test, nothing learnt
+	}
 }
 
 // intern merges blocks with the same statements, jump and successors,
@@ -224,7 +246,7 @@ func (g *graph) optRoot() {
 	b := g.root
 	moved := b.stmts
 	b.stmts = nil
-	for !b.leaf() && b.et.succ == b.ef.succ {
+	for !b.leaf() && b.et.succ == b.ef.succ && !(g.keepLoads && b.freshLoad) {
 		b = b.et.succ
 	}
 	if b.leaf() {

@@ -163,6 +163,9 @@ func (g *graph) deadStores(b *node) {
 				last[atom].code = nop
 			}
 			last[atom] = s
+			if g.keepLoads && isPacketLoad(s.code) {
+				last[atom] = nil // a load that may fail is never dead
+			}
 		}
 	}
 	for i := range b.stmts {
