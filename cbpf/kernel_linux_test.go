@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/internal/kernelprobe"
 )
 
 // attachFilter is SO_ATTACH_FILTER; the kernel's sock_filter has the
@@ -56,6 +57,7 @@ func writeLinuxPrograms(t *testing.T) {
 }
 
 func updateKernelLoad(t *testing.T) {
+	kernelprobe.Require(t)
 	writeLinuxPrograms(t)
 	programs, err := readAllPrograms()
 	if err != nil {
@@ -78,6 +80,7 @@ func updateKernelLoad(t *testing.T) {
 // checkLiveLoad asks the running kernel again.
 func checkLiveLoad(t *testing.T, programs map[string]cbpf.Program, lines []kernelLine) {
 	t.Helper()
+	kernelprobe.Require(t)
 	for _, l := range lines {
 		ok, err := kernelAccepts(programs[l.id])
 		if err != nil {
@@ -171,6 +174,7 @@ func unixPrograms(programs map[string]cbpf.Program) []oracleProgram {
 }
 
 func updateKernelUnix(t *testing.T) {
+	kernelprobe.Require(t)
 	writeLinuxPrograms(t)
 	programs, err := readAllPrograms()
 	if err != nil {
@@ -202,6 +206,7 @@ func updateKernelUnix(t *testing.T) {
 
 // checkLiveUnix compares the VM with the running kernel directly.
 func checkLiveUnix(t *testing.T, programs map[string]cbpf.Program, a *kernelAnswers) {
+	kernelprobe.Require(t)
 	t.Helper()
 	payloads, err := decodePayloads(a.header["payload"])
 	if err != nil {
@@ -379,6 +384,7 @@ func packetPrograms(programs map[string]cbpf.Program) []oracleProgram {
 }
 
 func updateKernelPacket(t *testing.T) {
+	kernelprobe.Require(t)
 	if os.Geteuid() != 0 {
 		t.Skip("recording the packet socket answers needs root (a network namespace and AF_PACKET)")
 	}
@@ -476,6 +482,7 @@ given cpu. Regenerate with %s`, kernelRelease(), kernelRegenerate)
 // program returning A (convert_bpf_extensions emits an exit when skb->dev
 // is NULL), and so does the VM with Metadata.NoDevice.
 func TestKernelUnixNoDevice(t *testing.T) {
+	kernelprobe.Require(t)
 	payload := make([]byte, 200)
 	for _, a := range []cbpf.Ancillary{cbpf.AncIfIndex, cbpf.AncHAType} {
 		for _, regA := range []uint32{0, 100} {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/ebpf/kernel"
+	"github.com/gotcpdump/gotcpdump/internal/kernelprobe"
 	"github.com/gotcpdump/gotcpdump/internal/randprog"
 	"github.com/gotcpdump/gotcpdump/translate"
 )
@@ -33,6 +34,7 @@ func TestSocketAttach(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root: a network namespace and packet sockets")
 	}
+	kernelprobe.Require(t)
 	if _, err := exec.LookPath("ip"); err != nil {
 		t.Skip("needs ip(8) to clear lo's addresses")
 	}
