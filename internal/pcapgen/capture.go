@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -20,6 +21,9 @@ const (
 	pcapNG                      // pcapng, one interface per entry of capture.ifaces
 )
 
+// errBadTruncation reports a cut that would not shorten a packet.
+var errBadTruncation = errors.New("captured length must be between 1 and the packet length - 1")
+
 // defaultSnaplen is what tcpdump uses when no -s is given.
 const defaultSnaplen = 262144
 
@@ -34,11 +38,14 @@ const (
 	packetGapNano  = 10_137_042 * time.Nanosecond
 )
 
-// packet is one record: its full bytes (before snap-length truncation) and,
-// in pcapng files, the index of the interface it was captured on.
+// packet is one record: its full bytes (before snap-length truncation),
+// in pcapng files the index of the interface it was captured on, and, for
+// a record cut shorter than its interface's snap length (as capture
+// hardware with a per-packet limit does), how many bytes were kept.
 type packet struct {
-	data  []byte
-	iface int
+	data   []byte
+	iface  int
+	caplen int // 0: up to the interface's snap length
 }
 
 // iface is one capturing interface: its link type and snap length.
@@ -89,6 +96,19 @@ func (c *capture) addOn(iface int, ls ...gopacket.SerializableLayer) {
 	c.packets = append(c.packets, packet{data: data, iface: iface})
 }
 
+// truncateLast keeps only the first n bytes of the last packet added.
+func (c *capture) truncateLast(n int) {
+	if c.err != nil {
+		return
+	}
+	p := &c.packets[len(c.packets)-1]
+	if n <= 0 || n >= len(p.data) {
+		c.err = fmt.Errorf("truncate packet %d of %s (%d bytes) to %d bytes: %w", len(c.packets), c.file, len(p.data), n, errBadTruncation)
+		return
+	}
+	p.caplen = n
+}
+
 // nextIPID returns a fresh IPv4 identification value.
 func (c *capture) nextIPID() uint16 {
 	c.ipID += 0x0113
@@ -111,6 +131,9 @@ func (c *capture) captureInfo(i int) (gopacket.CaptureInfo, []byte) {
 	data := p.data
 	if snaplen := c.ifaces[p.iface].snaplen; uint32(len(data)) > snaplen {
 		data = data[:snaplen]
+	}
+	if p.caplen > 0 && p.caplen < len(data) {
+		data = data[:p.caplen]
 	}
 	return gopacket.CaptureInfo{
 		Timestamp:      c.timestamp(i),
@@ -221,6 +244,8 @@ var linkNames = map[layers.LinkType]string{
 	layers.LinkTypeRaw:       "RAW",
 	layers.LinkTypeLoop:      "LOOP",
 	layers.LinkTypeLinuxSLL:  "LINUX_SLL",
+	layers.LinkTypePFLog:     "PFLOG",
+	layers.LinkTypeSunATM:    "SUNATM",
 	layers.LinkTypeIPv4:      "IPV4",
 	layers.LinkTypeIPv6:      "IPV6",
 	layers.LinkTypeLinuxSLL2: "LINUX_SLL2",

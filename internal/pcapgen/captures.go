@@ -29,6 +29,8 @@ var captures = []func() *capture{
 	linkIPv6,
 	nullBSD,
 	loopOpenBSD,
+	pflogMixed,
+	sunATMMixed,
 	ethNanosecond,
 	pcapngEthRaw,
 	pcapngTwoEthernet,
