@@ -12,6 +12,10 @@ import (
 // reference name print as map:NAME or mapvalue:NAME+OFFSET. An instruction
 // the syntax cannot express is an error naming its raw index.
 func Disassemble(insns asm.Instructions) (string, error) {
+	insns, err := resolveReferences(insns) // symbolic jumps get their offsets
+	if err != nil {
+		return "", err
+	}
 	var sb strings.Builder
 	iter := insns.Iterate()
 	for iter.Next() {

@@ -79,6 +79,7 @@ func TestCommandErrors(t *testing.T) {
 		{"bad link type", []string{"-d", "-y", "ETHER"}, "gotcpdump: invalid data link type ETHER"},
 		{"unwritable output", []string{"-r", udpCapture, "-w", "/nonexistent/out.pcap"}, "gotcpdump: /nonexistent/out.pcap: No such file or directory"},
 		{"live option", []string{"-i", "eth0"}, "gotcpdump: -i: " + errLiveCapture.Error()},
+		{"unknown engine", []string{"-r", udpCapture, "--engine", "gpu"}, "gotcpdump: unknown engine gpu (cbpf, ebpf or kernel)"},
 		{"unknown option", []string{"-k"}, "\t\t[ expression ]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -9,8 +9,10 @@ import (
 
 	"github.com/gotcpdump/gotcpdump/capture"
 	"github.com/gotcpdump/gotcpdump/cbpf"
+	"github.com/gotcpdump/gotcpdump/ebpf"
 	"github.com/gotcpdump/gotcpdump/filterlang"
 	"github.com/gotcpdump/gotcpdump/internal/linktype"
+	"github.com/gotcpdump/gotcpdump/translate"
 
 	"github.com/gopacket/gopacket/layers"
 )
@@ -121,6 +123,9 @@ func dumpProgram(o *options, stdin io.Reader, stdout io.Writer, stderr io.Writer
 			return err
 		}
 	}
+	if o.dumpEBPF {
+		return dumpEBPF(o.engine, p, stdout)
+	}
 	format := cbpf.Text
 	switch {
 	case o.dump == 2:
@@ -129,5 +134,24 @@ func dumpProgram(o *options, stdin io.Reader, stdout io.Writer, stderr io.Writer
 		format = cbpf.Decimal
 	}
 	_, err = io.WriteString(stdout, p.Format(format))
+	return err
+}
+
+// dumpEBPF prints the eBPF translation of p that the engine would run: for
+// tc with --engine kernel, for the in-process runtime otherwise.
+func dumpEBPF(engine string, p cbpf.Program, stdout io.Writer) error {
+	opts := translate.Options{Target: translate.InProcess, Semantics: cbpf.Libpcap}
+	if engine == engineKernel {
+		opts = translate.Options{Target: translate.SchedCLS, Semantics: cbpf.Libpcap, Raw: true}
+	}
+	insns, err := translate.Program(p, opts)
+	if err != nil {
+		return fmt.Errorf("translate the filter to eBPF: %w", err)
+	}
+	text, err := ebpf.Disassemble(insns)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(stdout, text)
 	return err
 }

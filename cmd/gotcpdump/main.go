@@ -88,7 +88,8 @@ func printVersion(w io.Writer) {
 func usage(w io.Writer) {
 	printVersion(w)
 	fmt.Fprint(w, `Usage: gotcpdump [-AdehlnOqtUvxX] [ -c count ] [--count] [ -F file ]
-		[ --print ] [ --program file ] [ -r file ] [ -s snaplen ]
+		[ --engine cbpf|ebpf|kernel ] [ --ebpf ] [ --print ]
+		[ --program file ] [ -r file ] [ -s snaplen ]
 		[ --version ] [ -w file ] [ -y datalinktype ]
 		[ --time-stamp-precision precision ] [ --micro ] [ --nano ]
 		[ expression ]

@@ -35,6 +35,8 @@ type options struct {
 	lineBuf     bool   // -l
 	packetBuf   bool   // -U
 	printToo    bool   // --print
+	engine      string // --engine: cbpf, ebpf or kernel
+	dumpEBPF    bool   // --ebpf: -d prints the eBPF translation
 	version     bool   // --version
 	help        bool   // -h, --help
 	expression  []string
@@ -57,10 +59,10 @@ var (
 	longFlags = map[string]bool{
 		"count": true, "nano": true, "micro": true, "version": true, "help": true, "print": true,
 		"immediate-mode": true, "list-interfaces": true, "list-time-stamp-types": true,
-		"monitor-mode": true, "number": true,
+		"monitor-mode": true, "number": true, "ebpf": true,
 	}
 	longWithArg = map[string]bool{
-		"program": true, "time-stamp-precision": true, "interface": true, "time-stamp-type": true,
+		"program": true, "engine": true, "time-stamp-precision": true, "interface": true, "time-stamp-type": true,
 		"buffer-size": true, "direction": true, "relinquish-privileges": true,
 	}
 	// liveOnly are the options that only make sense when capturing live.
@@ -76,7 +78,7 @@ var (
 // takes options anywhere on the line until "--"; everything else is the
 // filter expression.
 func parseOptions(args []string) (*options, error) {
-	o := &options{snapLen: maxSnapLen}
+	o := &options{snapLen: maxSnapLen, engine: engineCBPF}
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
@@ -212,6 +214,15 @@ func (o *options) set(name, value string) error {
 		o.packetBuf = true
 	case "print":
 		o.printToo = true
+	case "engine":
+		switch value {
+		case engineCBPF, engineEBPF, engineKernel:
+			o.engine = value
+		default:
+			return fmt.Errorf("unknown engine %s (cbpf, ebpf or kernel)", value)
+		}
+	case "ebpf":
+		o.dumpEBPF = true
 	case "version":
 		o.version = true
 	case "h", "help":

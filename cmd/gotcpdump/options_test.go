@@ -14,25 +14,27 @@ func TestParseOptions(t *testing.T) {
 		args []string
 		want options
 	}{
-		{"defaults", nil, options{snapLen: maxSnapLen}},
+		{"defaults", nil, options{snapLen: maxSnapLen, engine: engineCBPF}},
 		{"clusters and attached values", []string{"-nnvXX", "-c10", "-rfile.pcap", "-tttt"},
-			options{snapLen: maxSnapLen, numeric: 2, verbose: 1, hexXASCII: 2, count: 10, readFile: "file.pcap", tstamp: 4}},
+			options{snapLen: maxSnapLen, engine: engineCBPF, numeric: 2, verbose: 1, hexXASCII: 2, count: 10, readFile: "file.pcap", tstamp: 4}},
 		{"separate values and expression", []string{"-r", "in.pcap", "-w", "out.pcap", "tcp", "port", "80"},
-			options{snapLen: maxSnapLen, readFile: "in.pcap", writeFile: "out.pcap", expression: []string{"tcp", "port", "80"}}},
+			options{snapLen: maxSnapLen, engine: engineCBPF, readFile: "in.pcap", writeFile: "out.pcap", expression: []string{"tcp", "port", "80"}}},
 		{"options after the expression", []string{"tcp", "-n", "-c", "3"},
-			options{snapLen: maxSnapLen, numeric: 1, count: 3, expression: []string{"tcp"}}},
+			options{snapLen: maxSnapLen, engine: engineCBPF, numeric: 1, count: 3, expression: []string{"tcp"}}},
 		{"double dash ends options", []string{"-n", "--", "-c", "x"},
-			options{snapLen: maxSnapLen, numeric: 1, expression: []string{"-c", "x"}}},
+			options{snapLen: maxSnapLen, engine: engineCBPF, numeric: 1, expression: []string{"-c", "x"}}},
 		{"long options", []string{"--count", "--nano", "--program=p.txt", "--print", "--version", "--help"},
-			options{snapLen: maxSnapLen, countOnly: true, nano: true, programFile: "p.txt", printToo: true, version: true, help: true}},
+			options{snapLen: maxSnapLen, engine: engineCBPF, countOnly: true, nano: true, programFile: "p.txt", printToo: true, version: true, help: true}},
 		{"long option value apart", []string{"--program", "p.txt", "--time-stamp-precision", "nano"},
-			options{snapLen: maxSnapLen, programFile: "p.txt", nano: true}},
-		{"micro after nano", []string{"--nano", "--micro"}, options{snapLen: maxSnapLen}},
+			options{snapLen: maxSnapLen, engine: engineCBPF, programFile: "p.txt", nano: true}},
+		{"micro after nano", []string{"--nano", "--micro"}, options{snapLen: maxSnapLen, engine: engineCBPF}},
 		{"dump levels", []string{"-ddd", "-O", "-y", "RAW", "-s", "0"},
-			options{snapLen: maxSnapLen, dump: 3, noOptimize: true, linkType: "RAW"}},
+			options{snapLen: maxSnapLen, engine: engineCBPF, dump: 3, noOptimize: true, linkType: "RAW"}},
 		{"snaplen", []string{"-s", "96", "-F", "f.txt", "-elqUA"},
-			options{snapLen: 96, filterFile: "f.txt", linkHeader: true, lineBuf: true, quick: true, packetBuf: true, ascii: 1}},
-		{"lone dash is an expression word", []string{"-"}, options{snapLen: maxSnapLen, expression: []string{"-"}}},
+			options{snapLen: 96, engine: engineCBPF, filterFile: "f.txt", linkHeader: true, lineBuf: true, quick: true, packetBuf: true, ascii: 1}},
+		{"lone dash is an expression word", []string{"-"}, options{snapLen: maxSnapLen, engine: engineCBPF, expression: []string{"-"}}},
+		{"engine and eBPF listing", []string{"--engine=ebpf", "-d", "--ebpf", "tcp"},
+			options{snapLen: maxSnapLen, engine: engineEBPF, dump: 1, dumpEBPF: true, expression: []string{"tcp"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := parseOptions(c.args)

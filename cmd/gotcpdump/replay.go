@@ -10,7 +10,6 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/gotcpdump/gotcpdump/capture"
-	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/cmd/gotcpdump/internal/printer"
 	"github.com/gotcpdump/gotcpdump/internal/linktype"
 )
@@ -71,11 +70,15 @@ func replay(o *options, stdin io.Reader, stdout *bufio.Writer, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	var vm *cbpf.VM
+	var f filter
 	if prog != nil {
-		if vm, err = cbpf.NewVM(prog, cbpf.Libpcap); err != nil {
-			return fmt.Errorf("%s: %w", o.programFile, err) // compiled programs are valid
+		if f, err = newFilter(o.engine, prog); err != nil {
+			if o.programFile != "" { // compiled programs are valid
+				return fmt.Errorf("%s: %w", o.programFile, err)
+			}
+			return err
 		}
+		defer f.Close()
 	}
 	var sink *capture.PcapWriter
 	var sinkOut *bufio.Writer
@@ -99,7 +102,7 @@ func replay(o *options, stdin io.Reader, stdout *bufio.Writer, stderr io.Writer)
 		pr = printer.New(stdout, o.printerOptions())
 	}
 
-	n, readErr := 0, error(nil)
+	n, read, readErr := 0, 0, error(nil)
 	for o.count == 0 || n < o.count {
 		data, ci, err := r.ZeroCopyReadPacketData()
 		if errors.Is(err, io.EOF) {
@@ -109,8 +112,16 @@ func replay(o *options, stdin io.Reader, stdout *bufio.Writer, stderr io.Writer)
 			readErr = err
 			break
 		}
-		if vm != nil && vm.Run(data, ci.Length) == 0 {
-			continue
+		read++
+		if f != nil {
+			v, err := f.run(data, ci.Length)
+			if err != nil {
+				readErr = fmt.Errorf("packet %d: %w", read, err)
+				break
+			}
+			if v == 0 {
+				continue
+			}
 		}
 		n++
 		if sink != nil {
