@@ -146,6 +146,10 @@ func TestOracleProgramEquivalence(t *testing.T) {
 	pkts := oraclePackets(t)
 	for _, g := range goldens {
 		t.Logf("%s: %d packets", g.Name, len(pkts[g.LinkType]))
+		if len(pkts[g.LinkType]) == 0 {
+			// Programs compared on no packet would always agree.
+			t.Errorf("%s: no capture of this link type in %s to compare the programs on", g.Name, projectPcapsDir)
+		}
 	}
 	ours := newOurCompiler()
 	var libpcap libpcapVMs

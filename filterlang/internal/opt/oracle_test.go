@@ -42,7 +42,7 @@ const (
 
 // corpusLinkTypes are the link types the corpus is compiled for: those of
 // the project's captures (see TestOptimisedVerdicts) and a few more.
-var corpusLinkTypes = []string{"EN10MB", "LINUX_SLL", "LINUX_SLL2", "RAW", "IPV4", "IPV6", "NULL", "LOOP", "PPP", "IEEE802_11_RADIO"}
+var corpusLinkTypes = []string{"EN10MB", "LINUX_SLL", "LINUX_SLL2", "RAW", "IPV4", "IPV6", "NULL", "LOOP", "PPP", "IEEE802_11_RADIO", "SUNATM", "PFLOG"}
 
 // golden is libpcap's answer for one expression on one link type.
 type golden struct {
