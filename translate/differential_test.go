@@ -22,6 +22,7 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/net/bpf"
 
 	"github.com/gotcpdump/gotcpdump/capture"
 	"github.com/gotcpdump/gotcpdump/cbpf"
@@ -159,27 +160,8 @@ var predictable = []cbpf.Ancillary{
 
 func programSets(t testing.TB) []*programSet {
 	t.Helper()
-	text, err := os.ReadFile("../filterlang/testdata/corpus.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	offline := &programSet{name: "corpus-libpcap", semantics: cbpf.Libpcap}
-	live := &programSet{name: "corpus-linux", semantics: cbpf.Linux}
-	for _, line := range strings.Split(string(text), "\n") {
-		expr := strings.TrimSpace(line)
-		if expr == "" || strings.HasPrefix(expr, "#") {
-			continue
-		}
-		for _, s := range []struct {
-			set    *programSet
-			target filterlang.Target
-		}{{offline, filterlang.Offline}, {live, filterlang.LinuxLive}} {
-			p, err := filterlang.Compile(expr, filterlang.Options{LinkType: layers.LinkTypeEthernet, Target: s.target})
-			if err == nil {
-				s.set.programs = append(s.set.programs, namedProgram{expr, p})
-			}
-		}
-	}
+	offline := corpusSet(t, "corpus-libpcap", cbpf.Libpcap, filterlang.Offline)
+	live := corpusSet(t, "corpus-linux", cbpf.Linux, filterlang.LinuxLive)
 	sets := []*programSet{offline, live}
 	for _, sem := range []cbpf.Semantics{cbpf.Libpcap, cbpf.Linux} {
 		set := &programSet{name: "random-" + sem.String(), semantics: sem, shared: true}
@@ -196,6 +178,100 @@ func programSets(t testing.TB) []*programSet {
 		sets = append(sets, set)
 	}
 	return sets
+}
+
+// corpusSet returns the filter compiler's programs for Ethernet of every
+// expression of its corpus that compiles for target. They are recorded
+// with the kernel's answers (programsPath): the kernel ran those, and the
+// compiler may since have changed (its own tests check its programs). With
+// -update they are compiled again and rewritten.
+func corpusSet(t testing.TB, name string, sem cbpf.Semantics, target filterlang.Target) *programSet {
+	t.Helper()
+	set := &programSet{name: name, semantics: sem}
+	if !*update {
+		progs, err := readPrograms(programsPath(name))
+		if err != nil {
+			t.Fatalf("%v; regenerate with %s", err, regenerate)
+		}
+		set.programs = progs
+		return set
+	}
+	text, err := os.ReadFile("../filterlang/testdata/corpus.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(text), "\n") {
+		expr := strings.TrimSpace(line)
+		if expr == "" || strings.HasPrefix(expr, "#") {
+			continue
+		}
+		p, err := filterlang.Compile(expr, filterlang.Options{LinkType: layers.LinkTypeEthernet, Target: target})
+		if err == nil {
+			set.programs = append(set.programs, namedProgram{expr, p})
+		}
+	}
+	if err := writePrograms(programsPath(name), set.programs); err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+func programsPath(set string) string { return filepath.Join(goldenDir, set+".programs.gz") }
+
+// readPrograms reads a file writePrograms wrote: per line, the quoted
+// name, a tab and the instructions as "op jt jf k", comma-separated.
+func readPrograms(path string) ([]namedProgram, error) {
+	data, err := readGzip(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []namedProgram
+	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		quoted, code, ok := strings.Cut(line, "\t")
+		name, err := strconv.Unquote(quoted)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("%s:%d: want a quoted name, a tab and the instructions", path, i+1)
+		}
+		var p cbpf.Program
+		for _, ins := range strings.Split(code, ",") {
+			var r bpf.RawInstruction
+			if _, err := fmt.Sscanf(ins, "%d %d %d %d", &r.Op, &r.Jt, &r.Jf, &r.K); err != nil {
+				return nil, fmt.Errorf("%s:%d: instruction %q: %w", path, i+1, ins, err)
+			}
+			p = append(p, r)
+		}
+		out = append(out, namedProgram{name, p})
+	}
+	return out, nil
+}
+
+func writePrograms(path string, progs []namedProgram) error {
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	for _, np := range progs {
+		ins := make([]string, len(np.prog))
+		for i, r := range np.prog {
+			ins[i] = fmt.Sprintf("%d %d %d %d", r.Op, r.Jt, r.Jf, r.K)
+		}
+		fmt.Fprintf(zw, "%s\t%s\n", strconv.Quote(np.id), strings.Join(ins, ","))
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+func readGzip(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return io.ReadAll(zr)
 }
 
 // randomPrograms is the number of random programs per semantics.
