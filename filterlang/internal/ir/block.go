@@ -56,13 +56,13 @@ func (g *graph) build(c Cond, t, f *Block) *Block {
 // (true edge first).
 func Blocks(entry *Block) []*Block {
 	var out []*Block
-	seen := map[*Block]bool{}
+	var seen byID[bool]
 	var walk func(b *Block)
 	walk = func(b *Block) {
-		if b == nil || seen[b] {
+		if b == nil || seen.get(b) {
 			return
 		}
-		seen[b] = true
+		seen.set(b, true)
 		out = append(out, b)
 		if !b.Leaf {
 			walk(b.True)
@@ -71,4 +71,23 @@ func Blocks(entry *Block) []*Block {
 	}
 	walk(entry)
 	return out
+}
+
+// byID maps the blocks of one graph, whose IDs are unique and small, to
+// values: a slice, cheaper than a map on the compiler's hot path.
+type byID[V any] []V
+
+func (m byID[V]) get(b *Block) V {
+	if b.ID < len(m) {
+		return m[b.ID]
+	}
+	var zero V
+	return zero
+}
+
+func (m *byID[V]) set(b *Block, v V) {
+	if b.ID >= len(*m) {
+		*m = append(*m, make([]V, b.ID+1-len(*m))...)
+	}
+	(*m)[b.ID] = v
 }

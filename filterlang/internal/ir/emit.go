@@ -27,10 +27,10 @@ func Emit(entry *Block) cbpf.Program {
 			}
 			jump := pos[i] + len(b.Stmts)
 			need := long[i]
-			if pos[index[b.True]]-(jump+1) > 255 {
+			if pos[index.get(b.True)]-(jump+1) > 255 {
 				need |= 1
 			}
-			if pos[index[b.False]]-(jump+1) > 255 {
+			if pos[index.get(b.False)]-(jump+1) > 255 {
 				need |= 2
 			}
 			if need != long[i] {
@@ -51,7 +51,7 @@ func Emit(entry *Block) cbpf.Program {
 		}
 		if b.Jump == Uncond {
 			if !fallsThrough(order, i) {
-				prog = append(prog, ja(pos[index[b.True]]-(len(prog)+1)))
+				prog = append(prog, ja(pos[index.get(b.True)]-(len(prog)+1)))
 			}
 			continue
 		}
@@ -63,9 +63,9 @@ func Emit(entry *Block) cbpf.Program {
 		n := 0
 		edge := func(to *Block, isLong bool) uint8 {
 			if !isLong {
-				return uint8(pos[index[to]] - (jump + 1))
+				return uint8(pos[index.get(to)] - (jump + 1))
 			}
-			tramp[n] = ja(pos[index[to]] - (jump + 1 + n + 1))
+			tramp[n] = ja(pos[index.get(to)] - (jump + 1 + n + 1))
 			n++
 			return uint8(n - 1)
 		}
@@ -108,14 +108,14 @@ func fallsThrough(order []*Block, i int) bool {
 // one. Each block comes before its successors, the true successor's code
 // tends to follow its block, and the two returns end the program. index
 // maps each block to its place in the order.
-func layout(entry *Block) (order []*Block, index map[*Block]int) {
-	index = map[*Block]int{}
+func layout(entry *Block) (order []*Block, index byID[int]) {
+	var seen byID[bool]
 	var walk func(b *Block)
 	walk = func(b *Block) {
-		if _, seen := index[b]; seen {
+		if seen.get(b) {
 			return
 		}
-		index[b] = -1
+		seen.set(b, true)
 		if !b.Leaf {
 			walk(b.False)
 			walk(b.True)
@@ -126,8 +126,9 @@ func layout(entry *Block) (order []*Block, index map[*Block]int) {
 	for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
 		order[i], order[j] = order[j], order[i]
 	}
+	index = make(byID[int], len(seen))
 	for i, b := range order {
-		index[b] = i
+		index.set(b, i)
 	}
 	return order, index
 }

@@ -136,14 +136,17 @@ func (g *graph) changed() {
 // libpcap does: depth first, true edge before false edge.
 func newGraph(entry *ir.Block) (*graph, error) {
 	g := &graph{}
-	copies := map[*ir.Block]*node{}
+	var copies []*node // by block ID, unique within the graph
 	var walk func(b *ir.Block) (*node, error)
 	walk = func(b *ir.Block) (*node, error) {
-		if n, ok := copies[b]; ok {
-			return n, nil
+		if b.ID < len(copies) && copies[b.ID] != nil {
+			return copies[b.ID], nil
 		}
 		n := &node{id: len(g.blocks)}
-		copies[b] = n
+		if b.ID >= len(copies) {
+			copies = append(copies, make([]*node, b.ID+1-len(copies))...)
+		}
+		copies[b.ID] = n
 		g.blocks = append(g.blocks, n)
 		for _, ins := range b.Stmts {
 			if err := checkStmt(ins); err != nil {
@@ -220,14 +223,16 @@ func checkJump(ins bpf.RawInstruction) error {
 // toIR returns the blocks reachable from the root as an ir graph, without
 // the removed statements.
 func (g *graph) toIR() *ir.Block {
-	copies := map[*node]*ir.Block{}
+	copies := make([]*ir.Block, len(g.blocks)) // by node id
+	made := 0
 	var walk func(n *node) *ir.Block
 	walk = func(n *node) *ir.Block {
-		if b, ok := copies[n]; ok {
+		if b := copies[n.id]; b != nil {
 			return b
 		}
-		b := &ir.Block{ID: len(copies) + 1}
-		copies[n] = b
+		made++
+		b := &ir.Block{ID: made}
+		copies[n.id] = b
 		for _, s := range n.stmts {
 			if s.code != nop {
 				b.Stmts = append(b.Stmts, bpf.RawInstruction{Op: uint16(s.code), K: s.k})

@@ -1,6 +1,7 @@
 package opt
 
 import (
+	"encoding/binary"
 	"errors"
 	"slices"
 
@@ -173,6 +174,8 @@ func (g *graph) optBlock(b *node, doStmts bool) {
 func (g *graph) intern() {
 	n := len(g.blocks)
 	same := make([]*node, n) // by id: the later block a block merges into
+	latest := make(map[string]*node, n)
+	var key []byte
 	for {
 		clear(same)
 		g.epoch++
@@ -188,20 +191,23 @@ func (g *graph) intern() {
 			}
 		}
 		mark(g.root)
-		for i := n - 2; i >= 0; i-- {
+		// Each block merges into the first later block equal to it, as
+		// libpcap's pairwise search finds it: walking down the blocks,
+		// that is the one last seen with the same content.
+		clear(latest)
+		for i := n - 1; i >= 0; i-- {
 			bi := g.blocks[i]
 			if bi.mark != g.epoch {
 				continue
 			}
-			for _, bj := range g.blocks[i+1:] {
-				if bj.mark == g.epoch && equalBlocks(bi, bj) {
-					same[i] = bj
-					if s := same[bj.id]; s != nil {
-						same[i] = s
-					}
-					break
+			key = blockKey(key[:0], bi)
+			if bj, ok := latest[string(key)]; ok {
+				same[i] = bj
+				if s := same[bj.id]; s != nil {
+					same[i] = s
 				}
 			}
+			latest[string(key)] = bi
 		}
 		done := true
 		for _, b := range g.blocks {
@@ -221,23 +227,26 @@ func (g *graph) intern() {
 	}
 }
 
-// equalBlocks reports whether x and y do the same, nops aside.
-func equalBlocks(x, y *node) bool {
-	if x.jump != y.jump || x.et.succ != y.et.succ || x.ef.succ != y.ef.succ {
-		return false
-	}
-	i, j := 0, 0
-	for {
-		i, j = nextOp(x.stmts, i), nextOp(y.stmts, j)
-		if i < 0 || j < 0 {
-			return i < 0 && j < 0
+// blockKey appends to buf what b does, nops aside: two blocks with the
+// same key are equal for intern.
+func blockKey(buf []byte, b *node) []byte {
+	succ := func(n *node) uint32 {
+		if n == nil {
+			return 0
 		}
-		if x.stmts[i] != y.stmts[j] {
-			return false
-		}
-		i++
-		j++
+		return uint32(n.id) + 1
 	}
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(b.jump.code))
+	buf = binary.LittleEndian.AppendUint32(buf, b.jump.k)
+	buf = binary.LittleEndian.AppendUint32(buf, succ(b.et.succ))
+	buf = binary.LittleEndian.AppendUint32(buf, succ(b.ef.succ))
+	for _, st := range b.stmts {
+		if st.code != nop {
+			buf = binary.LittleEndian.AppendUint32(buf, uint32(st.code))
+			buf = binary.LittleEndian.AppendUint32(buf, st.k)
+		}
+	}
+	return buf
 }
 
 // optRoot skips root blocks whose two edges meet, moving their statements
