@@ -1,7 +1,6 @@
 package opt
 
 import (
-	"encoding/binary"
 	"errors"
 	"slices"
 
@@ -173,9 +172,8 @@ func (g *graph) optBlock(b *node, doStmts bool) {
 // until there are none.
 func (g *graph) intern() {
 	n := len(g.blocks)
-	same := make([]*node, n) // by id: the later block a block merges into
-	latest := make(map[string]*node, n)
-	var key []byte
+	same := make([]*node, n)            // by id: the later block a block merges into
+	latest := make(map[uint64]*node, n) // by blockHash: the last block seen
 	for {
 		clear(same)
 		g.epoch++
@@ -200,14 +198,26 @@ func (g *graph) intern() {
 			if bi.mark != g.epoch {
 				continue
 			}
-			key = blockKey(key[:0], bi)
-			if bj, ok := latest[string(key)]; ok {
+			h := blockHash(bi)
+			bj, ok := latest[h]
+			if ok && !equalBlocks(bi, bj) {
+				// Another content with the same hash: search as libpcap
+				// does, for this rare block.
+				bj, ok = nil, false
+				for _, b := range g.blocks[i+1:] {
+					if b.mark == g.epoch && equalBlocks(bi, b) {
+						bj, ok = b, true
+						break
+					}
+				}
+			}
+			if ok {
 				same[i] = bj
 				if s := same[bj.id]; s != nil {
 					same[i] = s
 				}
 			}
-			latest[string(key)] = bi
+			latest[h] = bi
 		}
 		done := true
 		for _, b := range g.blocks {
@@ -227,26 +237,53 @@ func (g *graph) intern() {
 	}
 }
 
-// blockKey appends to buf what b does, nops aside: two blocks with the
-// same key are equal for intern.
-func blockKey(buf []byte, b *node) []byte {
+// blockHash hashes what b does, nops aside (FNV-1a): equal blocks have
+// equal hashes.
+func blockHash(b *node) uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(v uint32) {
+		for range 4 {
+			h ^= uint64(v & 0xff)
+			h *= 1099511628211
+			v >>= 8
+		}
+	}
 	succ := func(n *node) uint32 {
 		if n == nil {
 			return 0
 		}
 		return uint32(n.id) + 1
 	}
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(b.jump.code))
-	buf = binary.LittleEndian.AppendUint32(buf, b.jump.k)
-	buf = binary.LittleEndian.AppendUint32(buf, succ(b.et.succ))
-	buf = binary.LittleEndian.AppendUint32(buf, succ(b.ef.succ))
+	mix(uint32(b.jump.code))
+	mix(b.jump.k)
+	mix(succ(b.et.succ))
+	mix(succ(b.ef.succ))
 	for _, st := range b.stmts {
 		if st.code != nop {
-			buf = binary.LittleEndian.AppendUint32(buf, uint32(st.code))
-			buf = binary.LittleEndian.AppendUint32(buf, st.k)
+			mix(uint32(st.code))
+			mix(st.k)
 		}
 	}
-	return buf
+	return h
+}
+
+// equalBlocks reports whether x and y do the same, nops aside.
+func equalBlocks(x, y *node) bool {
+	if x.jump != y.jump || x.et.succ != y.et.succ || x.ef.succ != y.ef.succ {
+		return false
+	}
+	i, j := 0, 0
+	for {
+		i, j = nextOp(x.stmts, i), nextOp(y.stmts, j)
+		if i < 0 || j < 0 {
+			return i < 0 && j < 0
+		}
+		if x.stmts[i] != y.stmts[j] {
+			return false
+		}
+		i++
+		j++
+	}
 }
 
 // optRoot skips root blocks whose two edges meet, moving their statements

@@ -24,24 +24,51 @@ type constant struct {
 
 // values is the numbering of one pass.
 type values struct {
-	byKey  map[valueKey]uint32
+	// slots is an open-addressing hash table of the computations numbered
+	// so far (a slot with number 0 is free); its size is a power of two,
+	// at least twice the entries. A Go map costs more here, on the
+	// compiler's hottest path.
+	slots  []valueSlot
+	used   int
 	consts []constant // by value number
 }
 
+type valueSlot struct {
+	key valueKey
+	v   uint32
+}
+
 func (vs *values) reset() {
-	if vs.byKey == nil {
-		vs.byKey = map[valueKey]uint32{}
+	if vs.slots == nil {
+		vs.slots = make([]valueSlot, 256)
 	}
-	clear(vs.byKey)
+	clear(vs.slots)
+	vs.used = 0
 	vs.consts = append(vs.consts[:0], constant{}) // number 0: unknown
+}
+
+func (k valueKey) hash() uint64 {
+	h := uint64(k.code)*0x9e3779b97f4a7c15 ^ uint64(k.v0)*0xc2b2ae3d27d4eb4f ^ uint64(k.v1)*0x165667b19e3779f9
+	return h ^ h>>29
+}
+
+// slot returns the slot of key: its own, or the free one it would take.
+func (vs *values) slot(key valueKey) *valueSlot {
+	mask := uint64(len(vs.slots) - 1)
+	for i := key.hash() & mask; ; i = (i + 1) & mask {
+		if s := &vs.slots[i]; s.v == 0 || s.key == key {
+			return s
+		}
+	}
 }
 
 // number returns the value number of the computation, giving it a new one
 // the first time. Immediate loads define constants.
 func (vs *values) number(code int, v0, v1 uint32) uint32 {
 	key := valueKey{code, v0, v1}
-	if v, ok := vs.byKey[key]; ok {
-		return v
+	s := vs.slot(key)
+	if s.v != 0 {
+		return s.v
 	}
 	v := uint32(len(vs.consts))
 	c := constant{}
@@ -49,8 +76,22 @@ func (vs *values) number(code int, v0, v1 uint32) uint32 {
 		c = constant{known: true, v: v0}
 	}
 	vs.consts = append(vs.consts, c)
-	vs.byKey[key] = v
+	*s = valueSlot{key, v}
+	if vs.used++; 2*vs.used > len(vs.slots) {
+		vs.grow()
+	}
 	return v
+}
+
+// grow doubles the table.
+func (vs *values) grow() {
+	old := vs.slots
+	vs.slots = make([]valueSlot, 2*len(old))
+	for _, s := range old {
+		if s.v != 0 {
+			*vs.slot(s.key) = s
+		}
+	}
 }
 
 // k returns the value number of the constant c.
