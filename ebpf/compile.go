@@ -31,14 +31,15 @@ func compileSteps(slots []slot, budget uint64) step {
 		}
 	}
 	steps := make([]step, len(slots)+1)
+	to := targets(slots, steps)
 	for i := len(slots) - 1; i >= 0; i-- {
-		steps[i] = compileAt(slots, steps, i)
+		steps[i] = compileAt(slots, steps, to, i)
 	}
 	return steps[0]
 }
 
 // compileAt compiles slot i; the steps of every later slot exist.
-func compileAt(slots []slot, steps []step, i int) step {
+func compileAt(slots []slot, steps []step, to func(int) target, i int) step {
 	s := &slots[i]
 	next := steps[i+1]
 	switch {
@@ -46,6 +47,11 @@ func compileAt(slots []slot, steps []step, i int) step {
 		return nil
 	case s.op == opJa:
 		return steps[s.target]
+	}
+	if st := compileFused(slots, steps, to, i); st != nil {
+		return st
+	}
+	switch {
 	case isJump(s.op):
 		return compileJump(s, steps[s.target], next)
 	case s.op == opExit:

@@ -1,5 +1,7 @@
 package ebpf
 
+import "math/bits"
+
 // compileALU returns the step of a common ALU operation, or nil.
 func compileALU(s *slot, next step) step {
 	d, sr, k := s.dst&(numRegs-1), s.src&(numRegs-1), uint64(s.imm)
@@ -118,6 +120,24 @@ func compileALU(s *slot, next step) step {
 			vm.regs[d] = uint64(uint32(int32(vm.regs[d]) >> (uint32(vm.regs[sr]) & 31)))
 			return next(vm)
 		}
+	case opTrunc16:
+		return func(vm *VM) (uint64, error) { vm.regs[d] = uint64(uint16(vm.regs[d])); return next(vm) }
+	case opTrunc32:
+		return func(vm *VM) (uint64, error) { vm.regs[d] = uint64(uint32(vm.regs[d])); return next(vm) }
+	case opNop:
+		return next
+	case opSwap16:
+		return func(vm *VM) (uint64, error) {
+			vm.regs[d] = uint64(bits.ReverseBytes16(uint16(vm.regs[d])))
+			return next(vm)
+		}
+	case opSwap32:
+		return func(vm *VM) (uint64, error) {
+			vm.regs[d] = uint64(bits.ReverseBytes32(uint32(vm.regs[d])))
+			return next(vm)
+		}
+	case opSwap64:
+		return func(vm *VM) (uint64, error) { vm.regs[d] = bits.ReverseBytes64(vm.regs[d]); return next(vm) }
 	}
 	return nil
 }

@@ -85,7 +85,7 @@ type frameSet struct {
 
 // readFrames reads the Ethernet frames of every capture under dir that
 // BPF_PROG_TEST_RUN can take. It returns nil when dir does not exist.
-func readFrames(t *testing.T, dir string) *frameSet {
+func readFrames(t testing.TB, dir string) *frameSet {
 	t.Helper()
 	if _, err := os.Stat(dir); err != nil {
 		return nil
