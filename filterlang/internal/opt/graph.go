@@ -137,12 +137,18 @@ func (g *graph) changed() {
 func newGraph(entry *ir.Block) (*graph, error) {
 	g := &graph{}
 	var copies []*node // by block ID, unique within the graph
+	var pool []node
 	var walk func(b *ir.Block) (*node, error)
 	walk = func(b *ir.Block) (*node, error) {
 		if b.ID < len(copies) && copies[b.ID] != nil {
 			return copies[b.ID], nil
 		}
-		n := &node{id: len(g.blocks)}
+		if len(pool) == 0 {
+			pool = make([]node, 8) // nodes come in batches: fewer, larger allocations
+		}
+		n := &pool[0]
+		pool = pool[1:]
+		n.id = len(g.blocks)
 		if b.ID >= len(copies) {
 			copies = append(copies, make([]*node, b.ID+1-len(copies))...)
 		}

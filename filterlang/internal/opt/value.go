@@ -40,7 +40,7 @@ type valueSlot struct {
 
 func (vs *values) reset() {
 	if vs.slots == nil {
-		vs.slots = make([]valueSlot, 256)
+		vs.slots = make([]valueSlot, 64)
 	}
 	clear(vs.slots)
 	vs.used = 0

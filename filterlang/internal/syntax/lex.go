@@ -264,7 +264,8 @@ func v6Len(s string) int {
 	// a colon, or after a dotted IPv4 address following a colon; an
 	// address has at most eight colons within its first 40 bytes, which
 	// bounds the work on long inputs.
-	var colons []int
+	var colonsAt [9]int
+	colons := colonsAt[:0]
 	for j := 0; j < len(s) && j < 41 && len(colons) < 9; j++ {
 		if s[j] == ':' {
 			colons = append(colons, j)
@@ -274,9 +275,9 @@ func v6Len(s string) int {
 	}
 	best := 0
 	for _, c := range colons {
-		ends := []int{c + 1, c + 1 + hexRun(s[c+1:], 4)}
+		ends := [3]int{c + 1, c + 1 + hexRun(s[c+1:], 4), 0}
 		if n := dottedLen(s[c+1:], 1, 4, 4); n > 0 {
-			ends = append(ends, c+1+n)
+			ends[2] = c + 1 + n
 		}
 		for _, e := range ends {
 			if e > best && isV6(s[:e]) {
@@ -316,31 +317,39 @@ func v6Groups(t string, maxW, maxWv4 int, exact bool) int {
 		}
 		return 0
 	}
-	parts := strings.Split(t, ":")
-	last := parts[len(parts)-1]
-	if strings.Contains(last, ".") {
-		w := len(parts) - 1
-		if dottedLen(last, 1, 4, 4) != len(last) || w > maxWv4 || (exact && w != maxWv4) || w < 0 || maxWv4 < 0 {
+	// The groups are t's colon-separated parts; the last may instead be a
+	// dotted IPv4 address.
+	n := strings.Count(t, ":") + 1
+	cut := strings.LastIndexByte(t, ':')
+	if last := t[cut+1:]; strings.Contains(last, ".") {
+		w := n - 1
+		if dottedLen(last, 1, 4, 4) != len(last) || w > maxWv4 || (exact && w != maxWv4) || maxWv4 < 0 {
 			return -1
 		}
-		if !allHexGroups(parts[:w]) {
+		if w > 0 && !allHexGroups(t[:cut]) {
 			return -1
 		}
 		return w
 	}
-	if len(parts) > maxW || (exact && len(parts) != maxW) || !allHexGroups(parts) {
+	if n > maxW || (exact && n != maxW) || !allHexGroups(t) {
 		return -1
 	}
-	return len(parts)
+	return n
 }
 
-func allHexGroups(parts []string) bool {
-	for _, p := range parts {
+// allHexGroups reports whether every colon-separated part of t is one to
+// four hex digits.
+func allHexGroups(t string) bool {
+	for {
+		p, rest, more := strings.Cut(t, ":")
 		if len(p) == 0 || len(p) > 4 || hexRun(p, 4) != len(p) {
 			return false
 		}
+		if !more {
+			return true
+		}
+		t = rest
 	}
-	return true
 }
 
 // badMACLen matches colon-separated one-or-two-digit hex groups that end
