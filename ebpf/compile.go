@@ -30,16 +30,43 @@ func compileSteps(slots []slot, budget uint64) step {
 			return nil
 		}
 	}
-	steps := make([]step, len(slots)+1)
-	to := targets(slots, steps)
-	for i := len(slots) - 1; i >= 0; i-- {
-		steps[i] = compileAt(slots, steps, to, i)
+	c := &chain{slots: slots, steps: make([]step, len(slots)+1)}
+	for i := range slots {
+		c.reservations = c.reservations || slots[i].op == opCallHelper || slots[i].op == opCallReg
 	}
-	return steps[0]
+	for i := len(slots) - 1; i >= 0; i-- {
+		c.steps[i] = c.compileAt(i)
+	}
+	return c.steps[0]
+}
+
+// chain is the state of compileSteps.
+type chain struct {
+	slots []slot
+	steps []step
+	// reservations is set when the program calls helpers, which may
+	// leave ring buffer reservations open at exit.
+	reservations bool
+}
+
+// target returns the target of a jump to slot i, which is compiled.
+func (c *chain) target(i int) target {
+	for c.slots[i].op == opJa {
+		i = int(c.slots[i].target)
+	}
+	s := &c.slots[i]
+	if c.reservations || (s.op != opMov64Imm && s.op != opMov32Imm) || s.dst != 0 || i+1 >= len(c.slots) || c.slots[i+1].op != opExit {
+		return target{step: c.steps[i]}
+	}
+	if s.op == opMov32Imm {
+		return target{r0: uint64(uint32(s.imm))}
+	}
+	return target{r0: uint64(s.imm)}
 }
 
 // compileAt compiles slot i; the steps of every later slot exist.
-func compileAt(slots []slot, steps []step, to func(int) target, i int) step {
+func (c *chain) compileAt(i int) step {
+	slots, steps := c.slots, c.steps
 	s := &slots[i]
 	next := steps[i+1]
 	switch {
@@ -48,14 +75,19 @@ func compileAt(slots []slot, steps []step, to func(int) target, i int) step {
 	case s.op == opJa:
 		return steps[s.target]
 	}
-	if st := compileFused(slots, steps, to, i); st != nil {
+	if st := compileFused(slots, steps, c.target, i); st != nil {
 		return st
 	}
 	switch {
 	case isJump(s.op):
 		return compileJump(s, steps[s.target], next)
+	case s.op == opExit && !c.reservations:
+		return func(vm *VM) (uint64, error) { return vm.regs[0], nil }
 	case s.op == opExit:
 		return func(vm *VM) (uint64, error) { return vm.exit(i) }
+	case (s.op == opMov64Imm || s.op == opMov32Imm) && s.dst == 0 && slots[i+1].op == opExit && !c.reservations:
+		r0 := c.target(i).r0
+		return func(*VM) (uint64, error) { return r0, nil }
 	case (s.op == opMov64Imm || s.op == opMov32Imm) && s.dst == 0 && slots[i+1].op == opExit:
 		r0 := uint64(s.imm)
 		if s.op == opMov32Imm {

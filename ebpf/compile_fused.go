@@ -1,5 +1,7 @@
 package ebpf
 
+import "math"
+
 //go:generate go run ./internal/genfused
 
 // Fused steps for the idioms of packet filters translated from classic
@@ -13,7 +15,7 @@ package ebpf
 //	check:  mov rT, rS; add rT, K; jgt rT, rE, L           (guard: bounds check)
 //	        mov32 rT, rX; [add rT, K;] jgt rT, LIM, L1;
 //	        add rT, rS; add rT, N; jgt rT, rE, L2          (index: indexed bounds check)
-//	load:   ldx{b,h,w} rD, [rS+off]; [be16|be32 rD;]       (big-endian load)
+//	load:   ldx{b,h,w} rD, [rS+off]; [be16|be32 rD;] [and32 rD, M;]
 //	test:   jmp32 rD, imm, L                               (on the loaded register)
 //
 // A header is fused with a following index only; a test on a register
@@ -52,6 +54,32 @@ type fusion struct {
 	reg   uint8 // the register tested when nothing is loaded
 	t     test32
 	end   int // the slot after the idioms, when there is no test
+
+	// Where the step goes: resolved by compile.
+	gfail, xfail1, xfail2 target // failed checks
+	jt, jf                target // the test's outcomes
+	next                  step   // after the idioms, when there is no test
+}
+
+// compile resolves the targets of f and returns its step.
+func (f *fusion) compile(steps []step, to func(slot int) target) step {
+	switch f.check {
+	case checkGuard:
+		f.gfail = to(f.g.fail)
+	case checkIndex, checkHeaderIndex:
+		f.xfail1, f.xfail2 = to(f.x.fail1), to(f.x.fail2)
+	}
+	if f.test == testNone {
+		f.next = steps[f.end]
+	} else {
+		f.jt, f.jf = to(f.t.jt), to(f.t.jf)
+	}
+	for _, s := range fusedSteps {
+		if s.check == f.check && s.size == f.size && s.test == f.test {
+			return s.make(f)
+		}
+	}
+	panic("ebpf: no step for the fusion")
 }
 
 // compileFused returns the fused step starting at slot i, or nil when no
@@ -163,10 +191,12 @@ func matchIndex(slots []slot, i int) (index, bool) {
 }
 
 // load is "ldx{b,h,w} rD, [rS+off]" followed, for halfwords and words,
-// by the byte swap that makes the value big-endian.
+// by the byte swap that makes the value big-endian, and by "and32 rD,
+// mask" or not (mask is then all ones).
 type load struct {
 	d, s      uint8
 	off, size uint64
+	mask      uint32
 	at, end   int
 }
 
@@ -175,7 +205,7 @@ func matchLoad(slots []slot, i int) (load, bool) {
 		return load{}, false
 	}
 	s := &slots[i]
-	l := load{d: s.dst, s: s.src, off: uint64(s.off), at: i, end: i + 1}
+	l := load{d: s.dst, s: s.src, off: uint64(s.off), mask: math.MaxUint32, at: i, end: i + 1}
 	swap := opInvalid
 	switch s.op {
 	case opLdxB:
@@ -191,6 +221,10 @@ func matchLoad(slots []slot, i int) (load, bool) {
 		if sw := &slots[i+1]; sw.op != swap || sw.dst != l.d {
 			return load{}, false
 		}
+		l.end++
+	}
+	if a := &slots[l.end]; a.op == opAnd32Imm && a.dst == l.d && l.end+1 < len(slots) {
+		l.mask = uint32(a.imm)
 		l.end++
 	}
 	return l, true
@@ -235,22 +269,4 @@ func (t target) run(vm *VM) (uint64, error) {
 		return t.r0, nil
 	}
 	return t.step(vm)
-}
-
-// targets returns the function that makes the target of a slot.
-func targets(slots []slot, steps []step) func(int) target {
-	helpers := false
-	for i := range slots {
-		helpers = helpers || slots[i].op == opCallHelper || slots[i].op == opCallReg
-	}
-	return func(i int) target {
-		s := &slots[i]
-		if helpers || (s.op != opMov64Imm && s.op != opMov32Imm) || s.dst != 0 || i+1 >= len(slots) || slots[i+1].op != opExit {
-			return target{step: steps[i]}
-		}
-		if s.op == opMov32Imm {
-			return target{r0: uint64(uint32(s.imm))}
-		}
-		return target{r0: uint64(s.imm)}
-	}
 }

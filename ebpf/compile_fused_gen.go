@@ -4,833 +4,967 @@ package ebpf
 
 import "encoding/binary"
 
-// compile returns the step that runs f.
-func (f *fusion) compile(steps []step, to func(slot int) target) step {
-	hd, hs, hoff, hmask, hshift, hat := f.h.d&(numRegs-1), f.h.s&(numRegs-1), f.h.off, f.h.mask, f.h.shift, f.h.at
-	gt, gs, ge, gk := f.g.t&(numRegs-1), f.g.s&(numRegs-1), f.g.e&(numRegs-1), f.g.k
-	xt, xx, xs, xe, xk, xlim, xn := f.x.t&(numRegs-1), f.x.x&(numRegs-1), f.x.s&(numRegs-1), f.x.e&(numRegs-1), f.x.k, f.x.lim, f.x.n
-	ld, ls, loff, lat := f.l.d&(numRegs-1), f.l.s&(numRegs-1), f.l.off, f.l.at
-	td, lo, span, mask := f.reg&(numRegs-1), f.t.lo, f.t.span, f.t.mask
-	var gfail, xfail1, xfail2, jt, jf target
-	var next step
-	switch f.check {
-	case checkGuard:
-		gfail = to(f.g.fail)
-	case checkIndex, checkHeaderIndex:
-		xfail1, xfail2 = to(f.x.fail1), to(f.x.fail2)
+const regMask = numRegs - 1
+
+// fusedSteps make the step of each kind of fusion. Calls through the
+// table are not inlined: inlined into one function the closures would be
+// parts of a large one, into which the compiler inlines less.
+var fusedSteps = []struct {
+	check checkKind
+	size  uint64
+	test  testKind
+	make  func(*fusion) step
+}{
+	{checkGuard, 0, testNone, fusedGuard},
+	{checkIndex, 0, testNone, fusedIndex},
+	{checkHeader, 0, testNone, fusedHeader},
+	{checkHeaderIndex, 0, testNone, fusedHeaderIndex},
+	{checkNone, 0, testRange, fusedRegisterRange},
+	{checkNone, 0, testSet, fusedRegisterSet},
+	{checkNone, 1, testNone, fusedLoad1},
+	{checkNone, 1, testRange, fusedLoad1Range},
+	{checkNone, 1, testSet, fusedLoad1Set},
+	{checkNone, 2, testNone, fusedLoad2},
+	{checkNone, 2, testRange, fusedLoad2Range},
+	{checkNone, 2, testSet, fusedLoad2Set},
+	{checkNone, 4, testNone, fusedLoad4},
+	{checkNone, 4, testRange, fusedLoad4Range},
+	{checkNone, 4, testSet, fusedLoad4Set},
+	{checkGuard, 1, testNone, fusedGuardLoad1},
+	{checkGuard, 1, testRange, fusedGuardLoad1Range},
+	{checkGuard, 1, testSet, fusedGuardLoad1Set},
+	{checkGuard, 2, testNone, fusedGuardLoad2},
+	{checkGuard, 2, testRange, fusedGuardLoad2Range},
+	{checkGuard, 2, testSet, fusedGuardLoad2Set},
+	{checkGuard, 4, testNone, fusedGuardLoad4},
+	{checkGuard, 4, testRange, fusedGuardLoad4Range},
+	{checkGuard, 4, testSet, fusedGuardLoad4Set},
+	{checkIndex, 1, testNone, fusedIndexLoad1},
+	{checkIndex, 1, testRange, fusedIndexLoad1Range},
+	{checkIndex, 1, testSet, fusedIndexLoad1Set},
+	{checkIndex, 2, testNone, fusedIndexLoad2},
+	{checkIndex, 2, testRange, fusedIndexLoad2Range},
+	{checkIndex, 2, testSet, fusedIndexLoad2Set},
+	{checkIndex, 4, testNone, fusedIndexLoad4},
+	{checkIndex, 4, testRange, fusedIndexLoad4Range},
+	{checkIndex, 4, testSet, fusedIndexLoad4Set},
+	{checkHeaderIndex, 1, testNone, fusedHeaderIndexLoad1},
+	{checkHeaderIndex, 1, testRange, fusedHeaderIndexLoad1Range},
+	{checkHeaderIndex, 1, testSet, fusedHeaderIndexLoad1Set},
+	{checkHeaderIndex, 2, testNone, fusedHeaderIndexLoad2},
+	{checkHeaderIndex, 2, testRange, fusedHeaderIndexLoad2Range},
+	{checkHeaderIndex, 2, testSet, fusedHeaderIndexLoad2Set},
+	{checkHeaderIndex, 4, testNone, fusedHeaderIndexLoad4},
+	{checkHeaderIndex, 4, testRange, fusedHeaderIndexLoad4Range},
+	{checkHeaderIndex, 4, testSet, fusedHeaderIndexLoad4Set},
+}
+
+func fusedGuard(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := vm.regs[f.g.s&regMask] + f.g.k
+		vm.regs[f.g.t&regMask] = c
+		// rE is read after rT is written, as the jump reads it.
+		if c > vm.regs[f.g.e&regMask] {
+			return f.gfail.run(vm)
+		}
+		return f.next(vm)
 	}
-	if f.test == testNone {
-		next = steps[f.end]
-	} else {
-		jt, jf = to(f.t.jt), to(f.t.jf)
+}
+
+func fusedIndex(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		return f.next(vm)
 	}
-	switch {
-	case f.check == checkGuard && f.size == 0 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			c := vm.regs[gs] + gk
-			vm.regs[gt] = c
-			// rE is read after rT is written, as the jump reads it.
-			if c > vm.regs[ge] {
-				return gfail.run(vm)
-			}
-			return next(vm)
+}
+
+func fusedHeader(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
 		}
-	case f.check == checkIndex && f.size == 0 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			return next(vm)
-		}
-	case f.check == checkHeader && f.size == 0 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			haddr := vm.regs[hs] + hoff
-			hb := at(vm.regions, haddr, 1)
-			if hb == nil {
-				return vm.fail(hat, haddr, ErrMemoryAccess)
-			}
-			vm.regs[hd] = uint64(uint32(hb[0]) & hmask << hshift)
-			return next(vm)
-		}
-	case f.check == checkNone && f.size == 0 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			v := uint32(vm.regs[td])
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkNone && f.size == 0 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			v := uint32(vm.regs[td])
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkNone && f.size == 1 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkNone && f.size == 1 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkNone && f.size == 1 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkNone && f.size == 2 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkNone && f.size == 2 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkNone && f.size == 2 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkNone && f.size == 4 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkNone && f.size == 4 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkNone && f.size == 4 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkGuard && f.size == 1 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			c := vm.regs[gs] + gk
-			vm.regs[gt] = c
-			// rE is read after rT is written, as the jump reads it.
-			if c > vm.regs[ge] {
-				return gfail.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkGuard && f.size == 1 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			c := vm.regs[gs] + gk
-			vm.regs[gt] = c
-			// rE is read after rT is written, as the jump reads it.
-			if c > vm.regs[ge] {
-				return gfail.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkGuard && f.size == 1 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			c := vm.regs[gs] + gk
-			vm.regs[gt] = c
-			// rE is read after rT is written, as the jump reads it.
-			if c > vm.regs[ge] {
-				return gfail.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkGuard && f.size == 2 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			c := vm.regs[gs] + gk
-			vm.regs[gt] = c
-			// rE is read after rT is written, as the jump reads it.
-			if c > vm.regs[ge] {
-				return gfail.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkGuard && f.size == 2 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			c := vm.regs[gs] + gk
-			vm.regs[gt] = c
-			// rE is read after rT is written, as the jump reads it.
-			if c > vm.regs[ge] {
-				return gfail.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkGuard && f.size == 2 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			c := vm.regs[gs] + gk
-			vm.regs[gt] = c
-			// rE is read after rT is written, as the jump reads it.
-			if c > vm.regs[ge] {
-				return gfail.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkGuard && f.size == 4 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			c := vm.regs[gs] + gk
-			vm.regs[gt] = c
-			// rE is read after rT is written, as the jump reads it.
-			if c > vm.regs[ge] {
-				return gfail.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkGuard && f.size == 4 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			c := vm.regs[gs] + gk
-			vm.regs[gt] = c
-			// rE is read after rT is written, as the jump reads it.
-			if c > vm.regs[ge] {
-				return gfail.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkGuard && f.size == 4 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			c := vm.regs[gs] + gk
-			vm.regs[gt] = c
-			// rE is read after rT is written, as the jump reads it.
-			if c > vm.regs[ge] {
-				return gfail.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkIndex && f.size == 1 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkIndex && f.size == 1 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkIndex && f.size == 1 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkIndex && f.size == 2 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkIndex && f.size == 2 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkIndex && f.size == 2 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkIndex && f.size == 4 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkIndex && f.size == 4 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkIndex && f.size == 4 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkHeaderIndex && f.size == 1 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			haddr := vm.regs[hs] + hoff
-			hb := at(vm.regions, haddr, 1)
-			if hb == nil {
-				return vm.fail(hat, haddr, ErrMemoryAccess)
-			}
-			vm.regs[hd] = uint64(uint32(hb[0]) & hmask << hshift)
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkHeaderIndex && f.size == 1 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			haddr := vm.regs[hs] + hoff
-			hb := at(vm.regions, haddr, 1)
-			if hb == nil {
-				return vm.fail(hat, haddr, ErrMemoryAccess)
-			}
-			vm.regs[hd] = uint64(uint32(hb[0]) & hmask << hshift)
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkHeaderIndex && f.size == 1 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			haddr := vm.regs[hs] + hoff
-			hb := at(vm.regions, haddr, 1)
-			if hb == nil {
-				return vm.fail(hat, haddr, ErrMemoryAccess)
-			}
-			vm.regs[hd] = uint64(uint32(hb[0]) & hmask << hshift)
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 1)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(b[0])
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkHeaderIndex && f.size == 2 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			haddr := vm.regs[hs] + hoff
-			hb := at(vm.regions, haddr, 1)
-			if hb == nil {
-				return vm.fail(hat, haddr, ErrMemoryAccess)
-			}
-			vm.regs[hd] = uint64(uint32(hb[0]) & hmask << hshift)
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkHeaderIndex && f.size == 2 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			haddr := vm.regs[hs] + hoff
-			hb := at(vm.regions, haddr, 1)
-			if hb == nil {
-				return vm.fail(hat, haddr, ErrMemoryAccess)
-			}
-			vm.regs[hd] = uint64(uint32(hb[0]) & hmask << hshift)
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkHeaderIndex && f.size == 2 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			haddr := vm.regs[hs] + hoff
-			hb := at(vm.regions, haddr, 1)
-			if hb == nil {
-				return vm.fail(hat, haddr, ErrMemoryAccess)
-			}
-			vm.regs[hd] = uint64(uint32(hb[0]) & hmask << hshift)
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 2)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := uint32(binary.BigEndian.Uint16(b))
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkHeaderIndex && f.size == 4 && f.test == testNone:
-		return func(vm *VM) (uint64, error) {
-			haddr := vm.regs[hs] + hoff
-			hb := at(vm.regions, haddr, 1)
-			if hb == nil {
-				return vm.fail(hat, haddr, ErrMemoryAccess)
-			}
-			vm.regs[hd] = uint64(uint32(hb[0]) & hmask << hshift)
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			return next(vm)
-		}
-	case f.check == checkHeaderIndex && f.size == 4 && f.test == testRange:
-		return func(vm *VM) (uint64, error) {
-			haddr := vm.regs[hs] + hoff
-			hb := at(vm.regions, haddr, 1)
-			if hb == nil {
-				return vm.fail(hat, haddr, ErrMemoryAccess)
-			}
-			vm.regs[hd] = uint64(uint32(hb[0]) & hmask << hshift)
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			if v-lo <= span {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
-	case f.check == checkHeaderIndex && f.size == 4 && f.test == testSet:
-		return func(vm *VM) (uint64, error) {
-			haddr := vm.regs[hs] + hoff
-			hb := at(vm.regions, haddr, 1)
-			if hb == nil {
-				return vm.fail(hat, haddr, ErrMemoryAccess)
-			}
-			vm.regs[hd] = uint64(uint32(hb[0]) & hmask << hshift)
-			c := uint64(uint32(vm.regs[xx])) + xk
-			vm.regs[xt] = c
-			if c > xlim {
-				return xfail1.run(vm)
-			}
-			c += vm.regs[xs] + xn
-			vm.regs[xt] = c
-			if c > vm.regs[xe] {
-				return xfail2.run(vm)
-			}
-			addr := vm.regs[ls] + loff
-			b := at(vm.regions, addr, 4)
-			if b == nil {
-				return vm.fail(lat, addr, ErrMemoryAccess)
-			}
-			v := binary.BigEndian.Uint32(b)
-			vm.regs[ld] = uint64(v)
-			if v&mask != 0 {
-				return jt.run(vm)
-			}
-			return jf.run(vm)
-		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		return f.next(vm)
 	}
-	panic("ebpf: no step for the fusion")
+}
+
+func fusedHeaderIndex(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
+		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		return f.next(vm)
+	}
+}
+
+func fusedRegisterRange(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		v := uint32(vm.regs[f.reg&regMask])
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedRegisterSet(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		v := uint32(vm.regs[f.reg&regMask])
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedLoad1(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedLoad1Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedLoad1Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedLoad2(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedLoad2Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedLoad2Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedLoad4(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedLoad4Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedLoad4Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedGuardLoad1(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := vm.regs[f.g.s&regMask] + f.g.k
+		vm.regs[f.g.t&regMask] = c
+		// rE is read after rT is written, as the jump reads it.
+		if c > vm.regs[f.g.e&regMask] {
+			return f.gfail.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedGuardLoad1Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := vm.regs[f.g.s&regMask] + f.g.k
+		vm.regs[f.g.t&regMask] = c
+		// rE is read after rT is written, as the jump reads it.
+		if c > vm.regs[f.g.e&regMask] {
+			return f.gfail.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedGuardLoad1Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := vm.regs[f.g.s&regMask] + f.g.k
+		vm.regs[f.g.t&regMask] = c
+		// rE is read after rT is written, as the jump reads it.
+		if c > vm.regs[f.g.e&regMask] {
+			return f.gfail.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedGuardLoad2(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := vm.regs[f.g.s&regMask] + f.g.k
+		vm.regs[f.g.t&regMask] = c
+		// rE is read after rT is written, as the jump reads it.
+		if c > vm.regs[f.g.e&regMask] {
+			return f.gfail.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedGuardLoad2Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := vm.regs[f.g.s&regMask] + f.g.k
+		vm.regs[f.g.t&regMask] = c
+		// rE is read after rT is written, as the jump reads it.
+		if c > vm.regs[f.g.e&regMask] {
+			return f.gfail.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedGuardLoad2Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := vm.regs[f.g.s&regMask] + f.g.k
+		vm.regs[f.g.t&regMask] = c
+		// rE is read after rT is written, as the jump reads it.
+		if c > vm.regs[f.g.e&regMask] {
+			return f.gfail.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedGuardLoad4(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := vm.regs[f.g.s&regMask] + f.g.k
+		vm.regs[f.g.t&regMask] = c
+		// rE is read after rT is written, as the jump reads it.
+		if c > vm.regs[f.g.e&regMask] {
+			return f.gfail.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedGuardLoad4Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := vm.regs[f.g.s&regMask] + f.g.k
+		vm.regs[f.g.t&regMask] = c
+		// rE is read after rT is written, as the jump reads it.
+		if c > vm.regs[f.g.e&regMask] {
+			return f.gfail.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedGuardLoad4Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := vm.regs[f.g.s&regMask] + f.g.k
+		vm.regs[f.g.t&regMask] = c
+		// rE is read after rT is written, as the jump reads it.
+		if c > vm.regs[f.g.e&regMask] {
+			return f.gfail.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedIndexLoad1(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedIndexLoad1Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedIndexLoad1Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedIndexLoad2(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedIndexLoad2Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedIndexLoad2Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedIndexLoad4(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedIndexLoad4Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedIndexLoad4Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedHeaderIndexLoad1(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
+		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedHeaderIndexLoad1Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
+		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedHeaderIndexLoad1Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
+		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 1)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(b[0]) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedHeaderIndexLoad2(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
+		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedHeaderIndexLoad2Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
+		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedHeaderIndexLoad2Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
+		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 2)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := uint32(binary.BigEndian.Uint16(b)) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedHeaderIndexLoad4(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
+		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		return f.next(vm)
+	}
+}
+
+func fusedHeaderIndexLoad4Range(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
+		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v-f.t.lo <= f.t.span {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
+}
+
+func fusedHeaderIndexLoad4Set(f *fusion) step {
+	return func(vm *VM) (uint64, error) {
+		haddr := vm.regs[f.h.s&regMask] + f.h.off
+		hb := at(vm.regions, haddr, 1)
+		if hb == nil {
+			return vm.fail(f.h.at, haddr, ErrMemoryAccess)
+		}
+		vm.regs[f.h.d&regMask] = uint64(uint32(hb[0]) & f.h.mask << f.h.shift)
+		c := uint64(uint32(vm.regs[f.x.x&regMask])) + f.x.k
+		vm.regs[f.x.t&regMask] = c
+		if c > f.x.lim {
+			return f.xfail1.run(vm)
+		}
+		c += vm.regs[f.x.s&regMask] + f.x.n
+		vm.regs[f.x.t&regMask] = c
+		if c > vm.regs[f.x.e&regMask] {
+			return f.xfail2.run(vm)
+		}
+		addr := vm.regs[f.l.s&regMask] + f.l.off
+		b := at(vm.regions, addr, 4)
+		if b == nil {
+			return vm.fail(f.l.at, addr, ErrMemoryAccess)
+		}
+		v := binary.BigEndian.Uint32(b) & f.l.mask
+		vm.regs[f.l.d&regMask] = uint64(v)
+		if v&f.t.mask != 0 {
+			return f.jt.run(vm)
+		}
+		return f.jf.run(vm)
+	}
 }

@@ -14,7 +14,9 @@ var le = binary.LittleEndian
 func (vm *VM) exec() (uint64, error) {
 	const top = MaxFrames * StackSize
 	vm.regs[10] = regionAddr(stackRegion, top)
-	if vm.regions[stackRegion].base != top-StackSize { // a failed run ended in a call
+	// A run that failed inside a call left a callee's frame; compiled
+	// programs make no calls.
+	if vm.prog.compiled == nil && vm.regions[stackRegion].base != top-StackSize {
 		vm.setFrame(top)
 	}
 	if d := vm.prog.entryDepth; d > 0 {
@@ -529,6 +531,10 @@ func storeValue(s *slot, regs *[numRegs]uint64) uint64 {
 	return uint64(s.imm)
 }
 
+// fail ends a run with a *RunError. It is not inlined: runs rarely fail,
+// and inlined into every step it would make them all larger.
+//
+//go:noinline
 func (vm *VM) fail(pc int, addr uint64, err error) (uint64, error) {
 	vm.dropReservations()
 	return 0, &RunError{Index: pc, Addr: addr, Err: err}

@@ -137,3 +137,66 @@ func randomInstruction(rng *rand.Rand) asm.Instruction {
 		return asm.Instruction{OpCode: asm.OpCode(class).SetJumpOp(op).SetSource(asm.ImmSource), Dst: dst, Constant: randomImm32(rng)}
 	}
 }
+
+// randomFilter generates a program made of the idioms compiled steps
+// fuse (see compile_fused.go), the way translated filters use them but
+// with registers, offsets and constants drawn at random, so that they
+// alias (rT = rS, rT = rE, ...), reach outside the packet and compare
+// every way: a guard, an indexed check, a header length, big-endian
+// loads with or without a mask, 32-bit jumps on them, returns.
+func randomFilter(rng *rand.Rand) asm.Instructions {
+	reg := func() asm.Register { return asm.Register(rng.IntN(6)) }
+	small := func() int32 { return int32(interesting[rng.IntN(len(interesting))] & 0x7f) }
+	var insns asm.Instructions
+	for r := asm.R0; r <= asm.R5; r++ {
+		if r != asm.R1 && r != asm.R2 && rng.IntN(2) == 0 {
+			insns = append(insns, asm.Mov.Imm(r, small()))
+		}
+	}
+	n := 4 + rng.IntN(10)
+	for range n {
+		t, s := reg(), reg()
+		switch rng.IntN(6) {
+		case 0: // guard
+			e := asm.R2
+			if rng.IntN(4) == 0 {
+				e = reg()
+			}
+			insns = append(insns, asm.Mov.Reg(t, s), asm.Add.Imm(t, small()), asm.JGT.Reg(t, e, "fail"))
+		case 1: // index
+			x := reg()
+			insns = append(insns, asm.Mov.Reg32(t, x))
+			if rng.IntN(2) == 0 {
+				insns = append(insns, asm.Add.Imm(t, small()))
+			}
+			insns = append(insns, asm.JGT.Imm(t, int32(randomImm32(rng)), "fail"), asm.Add.Reg(t, s),
+				asm.Add.Imm(t, small()), asm.JGT.Reg(t, reg(), "fail"))
+		case 2: // header length
+			insns = append(insns, asm.LoadMem(t, s, int16(small()), asm.Byte), asm.And.Imm32(t, int32(randomImm32(rng))),
+				asm.LSh.Imm32(t, int32(rng.IntN(32))))
+		default: // load, swap, mask, test
+			size := []asm.Size{asm.Byte, asm.Half, asm.Word}[rng.IntN(3)]
+			off := int16(small()) - int16(rng.IntN(4))
+			if rng.IntN(3) == 0 {
+				s = asm.R1
+			}
+			insns = append(insns, asm.LoadMem(t, s, off, size))
+			if size != asm.Byte {
+				insns = append(insns, asm.HostTo(asm.BE, t, size))
+			}
+			if rng.IntN(3) == 0 {
+				insns = append(insns, asm.And.Imm32(t, int32(randomImm32(rng))))
+			}
+			op := randomJumps[rng.IntN(len(randomJumps))]
+			if rng.IntN(5) != 0 {
+				insns = append(insns, op.Imm32(t, int32(randomImm32(rng)), "out"))
+			}
+		}
+	}
+	return append(insns,
+		// Keep every tail reachable.
+		asm.JEq.Imm(asm.R0, 0x5a5a, "out"), asm.JEq.Imm(asm.R0, 0xa5a5, "fail"),
+		asm.Mov.Imm32(asm.R0, 1), asm.Return(),
+		asm.Mov.Imm32(asm.R0, 2).WithSymbol("out"), asm.Return(),
+		asm.Mov.Imm32(asm.R0, 0).WithSymbol("fail"), asm.Return())
+}
