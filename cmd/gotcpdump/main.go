@@ -67,7 +67,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // execute does what the options ask: print the filter program or replay a
 // capture file.
 func execute(o *options, stdin io.Reader, stdout *bufio.Writer, stderr io.Writer) error {
-	if o.dump > 0 {
+	switch {
+	case o.listIfaces:
+		return listInterfaces(stdout)
+	case o.listDLTs:
+		return listLinkTypes(o.iface, stderr)
+	case o.iface != "":
+		return fmt.Errorf("-i: %w", errLiveCapture)
+	case o.dump > 0:
 		return dumpProgram(o, stdin, stdout, stderr)
 	}
 	if o.readFile == "" {
@@ -87,8 +94,8 @@ func printVersion(w io.Writer) {
 
 func usage(w io.Writer) {
 	printVersion(w)
-	fmt.Fprint(w, `Usage: gotcpdump [-AdehlnOqtUvxX] [ -c count ] [--count] [ -F file ]
-		[ --engine cbpf|ebpf|kernel ] [ --ebpf ] [ --print ]
+	fmt.Fprint(w, `Usage: gotcpdump [-AdDehlLnOqtUvxX] [ -c count ] [--count] [ -F file ]
+		[ --engine cbpf|ebpf|kernel ] [ --ebpf ] [ -i interface ] [ --print ]
 		[ --program file ] [ -r file ] [ -s snaplen ]
 		[ --version ] [ -w file ] [ -y datalinktype ]
 		[ --time-stamp-precision precision ] [ --micro ] [ --nano ]

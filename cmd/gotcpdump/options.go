@@ -36,6 +36,9 @@ type options struct {
 	packetBuf   bool   // -U
 	printToo    bool   // --print
 	engine      string // --engine: cbpf, ebpf or kernel
+	iface       string // -i, --interface
+	listIfaces  bool   // -D, --list-interfaces
+	listDLTs    bool   // -L
 	dumpEBPF    bool   // --ebpf: -d prints the eBPF translation
 	version     bool   // --version
 	help        bool   // -h, --help
@@ -67,9 +70,9 @@ var (
 	}
 	// liveOnly are the options that only make sense when capturing live.
 	liveOnly = map[string]bool{
-		"i": true, "D": true, "L": true, "p": true, "Q": true, "B": true, "C": true, "G": true,
+		"p": true, "Q": true, "B": true, "C": true, "G": true,
 		"W": true, "Z": true, "I": true, "j": true, "J": true, "z": true, "immediate-mode": true,
-		"list-interfaces": true, "interface": true, "list-time-stamp-types": true, "time-stamp-type": true,
+		"list-time-stamp-types": true, "time-stamp-type": true,
 		"buffer-size": true, "direction": true, "monitor-mode": true, "relinquish-privileges": true,
 	}
 )
@@ -214,6 +217,12 @@ func (o *options) set(name, value string) error {
 		o.packetBuf = true
 	case "print":
 		o.printToo = true
+	case "i", "interface":
+		o.iface = value
+	case "D", "list-interfaces":
+		o.listIfaces = true
+	case "L":
+		o.listDLTs = true
 	case "engine":
 		switch value {
 		case engineCBPF, engineEBPF, engineKernel:

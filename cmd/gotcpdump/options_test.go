@@ -33,6 +33,8 @@ func TestParseOptions(t *testing.T) {
 		{"snaplen", []string{"-s", "96", "-F", "f.txt", "-elqUA"},
 			options{snapLen: 96, engine: engineCBPF, filterFile: "f.txt", linkHeader: true, lineBuf: true, quick: true, packetBuf: true, ascii: 1}},
 		{"lone dash is an expression word", []string{"-"}, options{snapLen: maxSnapLen, engine: engineCBPF, expression: []string{"-"}}},
+		{"interface lists", []string{"-D", "-L", "-i", "lo", "--list-interfaces"},
+			options{snapLen: maxSnapLen, engine: engineCBPF, listIfaces: true, listDLTs: true, iface: "lo"}},
 		{"engine and eBPF listing", []string{"--engine=ebpf", "-d", "--ebpf", "tcp"},
 			options{snapLen: maxSnapLen, engine: engineEBPF, dump: 1, dumpEBPF: true, expression: []string{"tcp"}}},
 	} {
@@ -65,7 +67,7 @@ func TestParseOptionsErrors(t *testing.T) {
 		{[]string{"-s", "abc"}, "invalid snaplen abc (must be >= 0 and <= 262144)", false, false},
 		{[]string{"-s", "262145"}, "invalid snaplen 262145 (must be >= 0 and <= 262144)", false, false},
 		{[]string{"--time-stamp-precision=pico"}, "unsupported time stamp precision pico", false, false},
-		{[]string{"-i", "eth0"}, "-i: " + errLiveCapture.Error(), false, true},
+		{[]string{"-p"}, "-p: " + errLiveCapture.Error(), false, true},
 		{[]string{"--immediate-mode"}, "--immediate-mode: " + errLiveCapture.Error(), false, true},
 		{[]string{"-S"}, "option -S is not supported in this version", false, false},
 	} {

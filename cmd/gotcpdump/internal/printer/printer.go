@@ -122,29 +122,47 @@ func (p *Printer) invalidHeader(caplen, length int) bool {
 // link prints the packet from its link-layer header on and returns the
 // length of that header, which the -x, -X and -A dumps skip.
 func (p *Printer) link(b []byte, length int, lt layers.LinkType) (int, error) {
-	switch lt {
-	case layers.LinkTypeEthernet:
+	if print, ok := linkPrinters[lt]; ok {
+		return print(p, b, length)
+	}
+	// What tcpdump prints for link types it has no printer for.
+	p.proto = "unsupported"
+	p.str("UNSUPPORTED")
+	p.hexASCIIDump(b)
+	return 0, nil
+}
+
+// linkPrinters print a packet from its link-layer header on, by link type.
+var linkPrinters = map[layers.LinkType]func(p *Printer, b []byte, length int) (int, error){
+	layers.LinkTypeEthernet: func(p *Printer, b []byte, length int) (int, error) {
 		p.proto = "ether"
 		return p.ether(b, length)
-	case layers.LinkTypeLinuxSLL:
-		return p.sll(b, length)
-	case layers.LinkTypeLinuxSLL2:
-		return p.sll2(b, length)
-	case layers.LinkTypeNull, layers.LinkTypeLoop:
-		return p.null(b, length)
-	case layers.LinkTypeRaw, linkTypeRaw12, linkTypeRaw14, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
-		p.proto = "raw"
-		if p.opts.Link {
-			p.str("ip: ")
-		}
-		return 0, p.ipN(b, length)
-	default:
-		// What tcpdump prints for link types it has no printer for.
-		p.proto = "unsupported"
-		p.str("UNSUPPORTED")
-		p.hexASCIIDump(b)
-		return 0, nil
+	},
+	layers.LinkTypeLinuxSLL:  (*Printer).sll,
+	layers.LinkTypeLinuxSLL2: (*Printer).sll2,
+	layers.LinkTypeNull:      (*Printer).null,
+	layers.LinkTypeLoop:      (*Printer).null,
+	layers.LinkTypeRaw:       (*Printer).raw,
+	linkTypeRaw12:            (*Printer).raw,
+	linkTypeRaw14:            (*Printer).raw,
+	layers.LinkTypeIPv4:      (*Printer).raw,
+	layers.LinkTypeIPv6:      (*Printer).raw,
+}
+
+// raw prints an IPv4 or IPv6 packet with no link-layer header.
+func (p *Printer) raw(b []byte, length int) (int, error) {
+	p.proto = "raw"
+	if p.opts.Link {
+		p.str("ip: ")
 	}
+	return 0, p.ipN(b, length)
+}
+
+// Supports reports whether packets of link type lt are decoded; others
+// are printed as tcpdump prints a link type it has no printer for.
+func Supports(lt layers.LinkType) bool {
+	_, ok := linkPrinters[lt]
+	return ok
 }
 
 // Link types gopacket's layers package does not name.
