@@ -54,8 +54,9 @@ type Options struct {
 	// NoOptimize skips the optimiser, like tcpdump -O: the program is then
 	// libpcap's unoptimised one. Otherwise it is libpcap's optimised one,
 	// and an expression the optimiser finds can match no packet is an
-	// error. As in libpcap, programs with jumps inside a block (protochain,
-	// vlan on a live socket) are never optimised.
+	// error. Programs libpcap leaves unoptimised (geneve, vxlan, 802.11
+	// header lengths) are optimised too, with the same verdicts, and
+	// without that error; protochain's loop stays unoptimised.
 	NoOptimize bool
 	// Target selects capture files or a live Linux socket.
 	Target Target

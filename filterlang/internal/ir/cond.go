@@ -13,8 +13,9 @@ type Cond interface{ isCond() }
 // protochain's loop over IPv6 extension headers, geneve's and the live
 // vlan's offset computations. Their Stmts may contain jumps whose offsets
 // are relative and stay within the statements (protochain's "ja" goes
-// backwards), so they are emitted unchanged wherever the block lands;
-// such programs are not optimised.
+// backwards), so they are emitted unchanged wherever the block lands.
+// [Split] turns the forward ones into blocks of their own for the
+// optimiser.
 type Test struct {
 	Stmts []bpf.RawInstruction
 	Jump  bpf.RawInstruction

@@ -273,7 +273,7 @@ func (c *Compiler) failLookup(err error, format string, args ...any) {
 // libpcap, the test is one block whose statements hold their own jumps,
 // forward ones and a "ja" back to the start of the loop, which offsets
 // relative to the statements keep valid wherever the block is laid out.
-// The optimiser cannot follow such jumps, so the program stays
+// The optimiser cannot follow the backward jump, so the program stays
 // unoptimised, and it needs a machine that accepts backward jumps, as
 // libpcap's bpf_filter does (the Linux kernel does not).
 func (c *Compiler) Protochain(v uint32, proto uint8) ir.Cond {

@@ -33,10 +33,14 @@
 //
 // A program whose root ends up returning 0 is [ErrRejectsAll]; constant
 // folding that meets a division or modulus by zero or a shift by more
-// than 31 fails with libpcap's message. libpcap does not optimise
-// programs with jumps among a block's statements (protochain, a live
-// vlan...); the caller skips Optimize for them, and Optimize refuses them
-// ([ErrUnsupported]).
+// than 31 fails with libpcap's message. Optimize refuses jumps among a
+// block's statements ([ErrUnsupported]): ir.Split first turns the forward
+// ones into blocks, ending in [ir.Uncond] where code just goes on, which
+// the optimiser treats as learning nothing and reading nothing. libpcap
+// does not optimise such programs (geneve, vxlan, 802.11 header lengths)
+// except the live vlan test, which it gets wrong; for the former the
+// compiler calls [OptimizeKeepingLoads], whose programs keep the verdicts
+// of the unoptimised ones on packets cut short.
 //
 // Removed statements stay in place as nops while optimising and are
 // dropped from the graph Optimize returns, which [ir.Emit] lays out as it
