@@ -2,13 +2,11 @@ package cbpf_test
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,7 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gotcpdump/gotcpdump/cbpf"
-	"github.com/gotcpdump/gotcpdump/internal/kernelprobe"
+	"github.com/gotcpdump/gotcpdump/internal/kerneltest"
 )
 
 // attachFilter is SO_ATTACH_FILTER; the kernel's sock_filter has the
@@ -57,7 +55,7 @@ func writeLinuxPrograms(t *testing.T) {
 }
 
 func updateKernelLoad(t *testing.T) {
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	writeLinuxPrograms(t)
 	programs, err := readAllPrograms()
 	if err != nil {
@@ -80,7 +78,7 @@ func updateKernelLoad(t *testing.T) {
 // checkLiveLoad asks the running kernel again.
 func checkLiveLoad(t *testing.T, programs map[string]cbpf.Program, lines []kernelLine) {
 	t.Helper()
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	for _, l := range lines {
 		ok, err := kernelAccepts(programs[l.id])
 		if err != nil {
@@ -98,34 +96,6 @@ func kernelRelease() string {
 		return "unknown"
 	}
 	return unix.ByteSliceToString(u.Release[:])
-}
-
-// onPinnedThread runs f on a goroutine locked to an OS thread that is
-// bound to one CPU, so SKF_AD_CPU is known, and returns that CPU. The
-// thread is never unlocked: it ends with the goroutine, taking any
-// namespace f entered with it.
-func onPinnedThread(f func(cpu uint32) error) error {
-	done := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		var set unix.CPUSet
-		if err := unix.SchedGetaffinity(0, &set); err != nil {
-			done <- fmt.Errorf("get affinity: %w", err)
-			return
-		}
-		cpu := 0
-		for !set.IsSet(cpu) {
-			cpu++
-		}
-		set.Zero()
-		set.Set(cpu)
-		if err := unix.SchedSetaffinity(0, &set); err != nil {
-			done <- fmt.Errorf("set affinity: %w", err)
-			return
-		}
-		done <- f(uint32(cpu))
-	}()
-	return <-done
 }
 
 // unixVerdicts sends each payload over an AF_UNIX datagram socketpair
@@ -174,7 +144,7 @@ func unixPrograms(programs map[string]cbpf.Program) []oracleProgram {
 }
 
 func updateKernelUnix(t *testing.T) {
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	writeLinuxPrograms(t)
 	programs, err := readAllPrograms()
 	if err != nil {
@@ -183,7 +153,7 @@ func updateKernelUnix(t *testing.T) {
 	payloads := unixPayloads()
 	var lines []kernelLine
 	var cpu uint32
-	err = onPinnedThread(func(c uint32) error {
+	err = kerneltest.OnPinnedThread(func(c uint32) error {
 		cpu = c
 		for _, p := range unixPrograms(programs) {
 			got, err := unixVerdicts(p.Prog, payloads)
@@ -206,13 +176,13 @@ func updateKernelUnix(t *testing.T) {
 
 // checkLiveUnix compares the VM with the running kernel directly.
 func checkLiveUnix(t *testing.T, programs map[string]cbpf.Program, a *kernelAnswers) {
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	t.Helper()
 	payloads, err := decodePayloads(a.header["payload"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = onPinnedThread(func(cpu uint32) error {
+	err = kerneltest.OnPinnedThread(func(cpu uint32) error {
 		for _, p := range unixPrograms(programs) {
 			got, err := unixVerdicts(p.Prog, payloads)
 			if err != nil {
@@ -237,8 +207,6 @@ func checkLiveUnix(t *testing.T, programs map[string]cbpf.Program, a *kernelAnsw
 	}
 }
 
-func htons(v uint16) uint16 { return binary.NativeEndian.Uint16(binary.BigEndian.AppendUint16(nil, v)) }
-
 // loopback is a private network namespace whose lo carries no addresses,
 // so the stack answers none of the frames sent, with three packet sockets
 // on lo: send, a mirror without filter, and the filtered socket.
@@ -251,38 +219,11 @@ type loopback struct {
 // enterLoopback moves the calling (locked) thread into a new network
 // namespace and prepares lo.
 func enterLoopback() (*loopback, error) {
-	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-		return nil, fmt.Errorf("unshare network namespace: %w", err)
-	}
-	// /proc/sys/net follows the namespace of the thread that opens it.
-	if err := os.WriteFile("/proc/sys/net/ipv6/conf/lo/disable_ipv6", []byte("1"), 0); err != nil {
-		return nil, fmt.Errorf("disable IPv6 on lo: %w", err)
-	}
-	ctl, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("socket: %w", err)
-	}
-	defer unix.Close(ctl)
-	ifr, err := unix.NewIfreq("lo")
+	ifindex, err := kerneltest.EnterBareLoopback()
 	if err != nil {
 		return nil, err
 	}
-	if err := unix.IoctlIfreq(ctl, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return nil, fmt.Errorf("get lo flags: %w", err)
-	}
-	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
-	if err := unix.IoctlIfreq(ctl, unix.SIOCSIFFLAGS, ifr); err != nil {
-		return nil, fmt.Errorf("bring lo up: %w", err)
-	}
-	if err := unix.IoctlIfreq(ctl, unix.SIOCGIFINDEX, ifr); err != nil {
-		return nil, fmt.Errorf("get lo index: %w", err)
-	}
-	lo := &loopback{ifindex: ifr.Uint32(), buf: make([]byte, 1<<17)}
-	// Bringing lo up adds 127.0.0.1, which would answer pings and SYNs;
-	// the child process inherits this thread's namespace.
-	if out, err := exec.Command("ip", "-4", "addr", "flush", "dev", "lo").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("ip addr flush dev lo: %w: %s", err, out)
-	}
+	lo := &loopback{ifindex: uint32(ifindex), buf: make([]byte, 1<<17)}
 	if lo.send, err = unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0); err != nil {
 		return nil, fmt.Errorf("packet socket: %w", err)
 	}
@@ -306,7 +247,7 @@ func enterLoopback() (*loopback, error) {
 		return nil, fmt.Errorf("attach filter: %w", err)
 	}
 	for _, fd := range []int{lo.mirror, lo.filter} {
-		if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: int(lo.ifindex)}); err != nil {
+		if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: kerneltest.Htons(unix.ETH_P_ALL), Ifindex: int(lo.ifindex)}); err != nil {
 			return nil, fmt.Errorf("bind packet socket: %w", err)
 		}
 	}
@@ -317,7 +258,7 @@ func enterLoopback() (*loopback, error) {
 // its outgoing and incoming copies, checking on the mirror that the
 // kernel saw the frame as newLoopbackFrame predicts.
 func (lo *loopback) exchange(f loopbackFrame) (string, error) {
-	to := &unix.SockaddrLinklayer{Protocol: htons(f.outMeta.Protocol), Ifindex: int(lo.ifindex), Halen: 6}
+	to := &unix.SockaddrLinklayer{Protocol: kerneltest.Htons(f.outMeta.Protocol), Ifindex: int(lo.ifindex), Halen: 6}
 	if err := unix.Sendto(lo.send, f.out, 0, to); err != nil {
 		return "", fmt.Errorf("send: %w", err)
 	}
@@ -384,7 +325,7 @@ func packetPrograms(programs map[string]cbpf.Program) []oracleProgram {
 }
 
 func updateKernelPacket(t *testing.T) {
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	if os.Geteuid() != 0 {
 		t.Skip("recording the packet socket answers needs root (a network namespace and AF_PACKET)")
 	}
@@ -418,7 +359,7 @@ func updateKernelPacket(t *testing.T) {
 		t.Skipf("no Ethernet captures in %s or %s", sharedPcapsDir, projectPcapsDir)
 	}
 	var ifindex, cpu uint32
-	err = onPinnedThread(func(c uint32) error {
+	err = kerneltest.OnPinnedThread(func(c uint32) error {
 		cpu = c
 		lo, err := enterLoopback()
 		if err != nil {
@@ -482,7 +423,7 @@ given cpu. Regenerate with %s`, kernelRelease(), kernelRegenerate)
 // program returning A (convert_bpf_extensions emits an exit when skb->dev
 // is NULL), and so does the VM with Metadata.NoDevice.
 func TestKernelUnixNoDevice(t *testing.T) {
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	payload := make([]byte, 200)
 	for _, a := range []cbpf.Ancillary{cbpf.AncIfIndex, cbpf.AncHAType} {
 		for _, regA := range []uint32{0, 100} {

@@ -20,7 +20,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/gotcpdump/gotcpdump/ebpf/conformance"
-	"github.com/gotcpdump/gotcpdump/internal/kernelprobe"
+	"github.com/gotcpdump/gotcpdump/internal/kerneltest"
 )
 
 var update = flag.Bool("update", false, "regenerate golden files from their oracles (the kernel needs root)")
@@ -92,7 +92,7 @@ func TestKernelOracle(t *testing.T) {
 // kernelAvailable reports whether the tests can load programs into the
 // kernel: root on Linux, with a kernel that answers.
 func kernelAvailable() bool {
-	return runtime.GOOS == "linux" && os.Geteuid() == 0 && kernelprobe.Responsive() == nil
+	return runtime.GOOS == "linux" && os.Geteuid() == 0 && kerneltest.Responsive() == nil
 }
 
 // kernelSample is how sparsely a plain test run rechecks the golden

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/filterlang"
-	"github.com/gotcpdump/gotcpdump/internal/kernelprobe"
+	"github.com/gotcpdump/gotcpdump/internal/kerneltest"
 )
 
 // attach loads p as a socket filter on s with SO_ATTACH_FILTER.
@@ -27,7 +27,7 @@ func attach(s int, p cbpf.Program) error {
 // not, and checks that the kernel loads every program Compile returns
 // (SO_ATTACH_FILTER on an AF_UNIX socket, which needs no privilege).
 func TestKernelAcceptsLivePrograms(t *testing.T) {
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	s, err := unix.Socket(unix.AF_UNIX, unix.SOCK_DGRAM, 0)
 	if err != nil {
 		t.Skipf("no AF_UNIX socket: %v", err)

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -16,7 +15,7 @@ import (
 
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/ebpf/kernel"
-	"github.com/gotcpdump/gotcpdump/internal/kernelprobe"
+	"github.com/gotcpdump/gotcpdump/internal/kerneltest"
 	"github.com/gotcpdump/gotcpdump/translate"
 )
 
@@ -49,33 +48,6 @@ func harness(t translate.Target, insns asm.Instructions) asm.Instructions {
 		return insns
 	}
 	return append(h, insns...)
-}
-
-// onPinnedThread runs f on a thread bound to one CPU, so SKF_AD_CPU is
-// known, and returns that CPU's number through f.
-func onPinnedThread(f func(cpu uint32) error) error {
-	done := make(chan error, 1)
-	go func() {
-		// The thread is never unlocked: it ends with the goroutine.
-		runtime.LockOSThread()
-		var set unix.CPUSet
-		if err := unix.SchedGetaffinity(0, &set); err != nil {
-			done <- fmt.Errorf("get affinity: %w", err)
-			return
-		}
-		cpu := 0
-		for !set.IsSet(cpu) {
-			cpu++
-		}
-		set.Zero()
-		set.Set(cpu)
-		if err := unix.SchedSetaffinity(0, &set); err != nil {
-			done <- fmt.Errorf("set affinity: %w", err)
-			return
-		}
-		done <- f(uint32(cpu))
-	}()
-	return <-done
 }
 
 // runInKernel runs p translated for t over the frames in the kernel.
@@ -139,7 +111,7 @@ func liveKernel(t *testing.T, set *programSet, project, shared *frameSet, path s
 		t.Log("not root: comparing the VM with the kernel's recorded answers only")
 		return nil
 	}
-	if err := kernelprobe.Responsive(); err != nil {
+	if err := kerneltest.Responsive(); err != nil {
 		t.Logf("comparing the VM with the kernel's recorded answers only: %v", err)
 		return nil
 	}
@@ -150,7 +122,7 @@ func liveKernel(t *testing.T, set *programSet, project, shared *frameSet, path s
 	var lines []goldenLine
 	var recorded []int // the index in the golden of each of lines
 	var cpu uint32
-	err := onPinnedThread(func(c uint32) error {
+	err := kerneltest.OnPinnedThread(func(c uint32) error {
 		cpu = c
 		for i, p := range set.programs {
 			if i%stride != 0 {
@@ -220,7 +192,7 @@ func TestVerdicts(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to load XDP and tc programs")
 	}
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	frame := make([]byte, 60)
 	frame[12], frame[13] = 0x08, 0x00
 	programs := []struct {

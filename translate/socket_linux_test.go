@@ -17,7 +17,7 @@ import (
 
 	"github.com/gotcpdump/gotcpdump/cbpf"
 	"github.com/gotcpdump/gotcpdump/ebpf/kernel"
-	"github.com/gotcpdump/gotcpdump/internal/kernelprobe"
+	"github.com/gotcpdump/gotcpdump/internal/kerneltest"
 	"github.com/gotcpdump/gotcpdump/internal/randprog"
 	"github.com/gotcpdump/gotcpdump/translate"
 )
@@ -34,7 +34,7 @@ func TestSocketAttach(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root: a network namespace and packet sockets")
 	}
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	if _, err := exec.LookPath("ip"); err != nil {
 		t.Skip("needs ip(8) to clear lo's addresses")
 	}
@@ -55,7 +55,7 @@ func TestSocketAttach(t *testing.T) {
 			MaxLen:      []int{8, 32, 64}[rng.IntN(3)],
 		})})
 	}
-	err := onPinnedThread(func(uint32) error {
+	err := kerneltest.OnPinnedThread(func(uint32) error {
 		lo, err := enterLoopback()
 		if err != nil {
 			return err
@@ -115,43 +115,14 @@ type loopback struct {
 	buf                         []byte
 }
 
-func htons(v uint16) uint16 { return v<<8 | v>>8 }
-
 // enterLoopback moves the calling, locked thread into a new network
 // namespace and opens the sockets.
 func enterLoopback() (*loopback, error) {
-	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-		return nil, fmt.Errorf("unshare network namespace: %w", err)
-	}
-	// /proc/sys/net follows the namespace of the thread that opens it.
-	if err := os.WriteFile("/proc/sys/net/ipv6/conf/lo/disable_ipv6", []byte("1"), 0); err != nil {
-		return nil, fmt.Errorf("disable IPv6 on lo: %w", err)
-	}
-	ctl, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("socket: %w", err)
-	}
-	defer unix.Close(ctl)
-	ifr, err := unix.NewIfreq("lo")
+	ifindex, err := kerneltest.EnterBareLoopback()
 	if err != nil {
 		return nil, err
 	}
-	if err := unix.IoctlIfreq(ctl, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return nil, fmt.Errorf("get lo flags: %w", err)
-	}
-	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
-	if err := unix.IoctlIfreq(ctl, unix.SIOCSIFFLAGS, ifr); err != nil {
-		return nil, fmt.Errorf("bring lo up: %w", err)
-	}
-	if err := unix.IoctlIfreq(ctl, unix.SIOCGIFINDEX, ifr); err != nil {
-		return nil, fmt.Errorf("get lo index: %w", err)
-	}
-	// Bringing lo up adds 127.0.0.1, which would answer pings; the child
-	// process inherits this thread's namespace.
-	if out, err := exec.Command("ip", "-4", "addr", "flush", "dev", "lo").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("ip addr flush dev lo: %w: %s", err, out)
-	}
-	lo := &loopback{ifindex: int(ifr.Uint32()), buf: make([]byte, 1<<17)}
+	lo := &loopback{ifindex: ifindex, buf: make([]byte, 1<<17)}
 	for _, fd := range []*int{&lo.send, &lo.mirror, &lo.classic, &lo.ebpf} {
 		if *fd, err = unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0); err != nil {
 			return nil, fmt.Errorf("packet socket: %w", err)
@@ -161,7 +132,7 @@ func enterLoopback() (*loopback, error) {
 		return nil, fmt.Errorf("set receive timeout: %w", err)
 	}
 	for _, fd := range []int{lo.mirror, lo.classic, lo.ebpf} {
-		if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: lo.ifindex}); err != nil {
+		if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: kerneltest.Htons(unix.ETH_P_ALL), Ifindex: lo.ifindex}); err != nil {
 			return nil, fmt.Errorf("bind packet socket: %w", err)
 		}
 	}

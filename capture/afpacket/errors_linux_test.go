@@ -13,7 +13,7 @@ import (
 
 	"github.com/gotcpdump/gotcpdump/capture/afpacket"
 	"github.com/gotcpdump/gotcpdump/cbpf"
-	"github.com/gotcpdump/gotcpdump/internal/kernelprobe"
+	"github.com/gotcpdump/gotcpdump/internal/kerneltest"
 )
 
 // openIn opens a handle in namespace ns, returning the error.
@@ -193,7 +193,7 @@ func TestNoPermission(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to drop CAP_NET_RAW with setpriv")
 	}
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	setpriv, err := exec.LookPath("setpriv")
 	if err != nil {
 		t.Skip("needs setpriv (util-linux) to drop CAP_NET_RAW")

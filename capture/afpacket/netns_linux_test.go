@@ -16,7 +16,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/gotcpdump/gotcpdump/internal/kernelprobe"
+	"github.com/gotcpdump/gotcpdump/internal/kerneltest"
 )
 
 // testNet is a pair of network namespaces joined by a veth pair: the
@@ -44,7 +44,7 @@ func newTestNet(t testing.TB) *testNet {
 	if _, err := exec.LookPath("ip"); err != nil {
 		t.Skip("live capture tests need the ip command (iproute2)")
 	}
-	kernelprobe.Require(t) // every handle attaches a filter
+	kerneltest.Require(t) // every handle attaches a filter
 	id := fmt.Sprintf("afp%d-%d", os.Getpid(), netCount.Add(1))
 	n := &testNet{a: id + "a", b: id + "b", ifaceA: "va", ifaceB: "vb",
 		ipA: net.IPv4(10, 77, 0, 1).To4(), ipB: net.IPv4(10, 77, 0, 2).To4(),

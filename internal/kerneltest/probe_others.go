@@ -1,6 +1,6 @@
 //go:build !linux
 
-package kernelprobe
+package kerneltest
 
 import (
 	"fmt"

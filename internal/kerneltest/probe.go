@@ -1,6 +1,8 @@
-// Package kernelprobe lets tests that load BPF programs into the Linux
-// kernel skip, instead of hanging forever, on a machine whose kernel no
-// longer answers.
+// Package kerneltest holds what the tests that run programs in the Linux
+// kernel share: a probe that lets them skip, instead of hanging for ever,
+// on a machine whose kernel no longer answers, a thread pinned to one CPU
+// (so SKF_AD_CPU is known), and a private network namespace whose lo
+// answers nothing.
 //
 // A kernel's BPF loader can deadlock (seen on Linux 6.18 after a storm of
 // program loads and frees: every task that JITs a program then sleeps
@@ -10,7 +12,7 @@
 // socket in a child process (the test binary itself, which this package's
 // init turns into the probe) and waits a few seconds for it; a child stuck
 // in the kernel is abandoned, with no pipe left open to it.
-package kernelprobe
+package kerneltest
 
 import (
 	"os"
