@@ -11,7 +11,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/gotcpdump/gotcpdump/capture"
-	"github.com/gotcpdump/gotcpdump/internal/kernelprobe"
+	"github.com/gotcpdump/gotcpdump/internal/kerneltest"
 )
 
 // engineExprs are filters for the engine comparisons beyond writeExprs:
@@ -62,7 +62,7 @@ func TestKernelEngineLikeCBPF(t *testing.T) {
 	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
 		t.Skip("the kernel engine needs root on Linux to load tc programs")
 	}
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	paths, err := filepath.Glob("../../testdata/pcaps/*.pcap*")
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +109,7 @@ func TestKernelEngineRefuses(t *testing.T) {
 	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
 		t.Skip("loading a tc program needs root on Linux")
 	}
-	kernelprobe.Require(t)
+	kerneltest.Require(t)
 	code, _, errOut = engineRun(t, engineKernel, "../../testdata/pcaps/eth-snaplen64.pcap", "greater 100")
 	if code != 1 || !strings.Contains(errOut, "reads the length on the wire") {
 		t.Errorf("greater on cut packets: exit %d, %q", code, errOut)
