@@ -23,19 +23,14 @@ import (
 // regenerates them with libpcap 1.10.3: pcap-oracle -O -d -y DLT EXPR
 // for capture files, and tcpdump -O -ddd -i IFACE EXPR on a veth inside a
 // private network namespace (unshare -rn) for live captures.
-func init() {
-	// Other tests of the package may define the same flag.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "regenerate the golden files with libpcap")
-	}
-}
 
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
+// update regenerates the package's golden files from libpcap; each test
+// says with which command.
+var update = flag.Bool("update", false, "regenerate the golden files with libpcap")
 
-const listingSnapLen = 262144 // what pcap-oracle and tcpdump use
+// oracleSnapLen is the snapshot length pcap-oracle and tcpdump compile
+// for, which the golden files record.
+const oracleSnapLen = 262144
 
 // listingCase is an expression and the calls to the generators that
 // libpcap's grammar makes for it.
@@ -58,7 +53,7 @@ func (lc listingCase) key() string {
 func checkListings(t *testing.T, name string, cases []listingCase) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if updating() {
+	if *update {
 		if err := writeListings(path, cases); err != nil {
 			t.Fatalf("regenerate %s: %v", path, err)
 		}
@@ -87,7 +82,7 @@ func lower(t *testing.T, lc listingCase) string {
 		t.Fatalf("unknown link type %q", lc.dlt)
 	}
 	dlt, _ := linktype.DLT(lt)
-	c, err := New(Config{DLT: dlt, SnapLen: listingSnapLen, Netmask: NetmaskUnknown, Live: lc.live})
+	c, err := New(Config{DLT: dlt, SnapLen: oracleSnapLen, Netmask: NetmaskUnknown, Live: lc.live})
 	if err != nil {
 		return "error: " + err.Error() + "\n"
 	}
@@ -100,7 +95,7 @@ func lower(t *testing.T, lc listingCase) string {
 	if err != nil {
 		t.Fatalf("unexpected error type %T: %v", err, err)
 	}
-	return ir.Emit(ir.Build(cond, listingSnapLen, 0)).Format(cbpf.Decimal)
+	return ir.Emit(ir.Build(cond, oracleSnapLen, 0)).Format(cbpf.Decimal)
 }
 
 // ReadListings lets the tests that compile the listings' expressions

@@ -200,7 +200,7 @@ func TestVxlanAgainstMaster(t *testing.T) {
 					t.Fatalf("unknown link type %s", b.DLT)
 				}
 				dlt, _ := linktype.DLT(lt)
-				ours := program(t, Config{DLT: dlt, SnapLen: listingSnapLen, Netmask: NetmaskUnknown}, build)
+				ours := program(t, Config{DLT: dlt, SnapLen: oracleSnapLen, Netmask: NetmaskUnknown}, build)
 				want, got := newVM(t, master), newVM(t, ours)
 				// The 802.11 programs read Ethernet frames as 802.11 ones:
 				// meaningless, but the same for both.

@@ -42,7 +42,7 @@ func FuzzLinkLowering(f *testing.F) {
 	f.Add(0, uint8(0), uint8(0), uint32(0x86dd), uint8(0), true, true)
 	f.Add(117, uint8(9), uint8(10), uint32(3), uint8(1), false, false)
 	f.Fuzz(func(t *testing.T, dlt int, first, second uint8, v uint32, q uint8, file, swapped bool) {
-		c, err := New(Config{DLT: dlt, SnapLen: linkSnapLen, Netmask: 0xffffff00, File: file, Swapped: swapped})
+		c, err := New(Config{DLT: dlt, SnapLen: oracleSnapLen, Netmask: 0xffffff00, File: file, Swapped: swapped})
 		if err != nil {
 			linkCheckError(t, err)
 			return
@@ -51,7 +51,7 @@ func FuzzLinkLowering(f *testing.F) {
 		err = c.Run(func() {
 			a := linkEntryPoints[int(first)%len(linkEntryPoints)](c, v, q)
 			b := linkEntryPoints[int(second)%len(linkEntryPoints)](c, v, q)
-			prog = ir.Emit(ir.Build(c.Finish(and(a, b)), linkSnapLen, 0))
+			prog = ir.Emit(ir.Build(c.Finish(and(a, b)), oracleSnapLen, 0))
 		})
 		if err != nil {
 			linkCheckError(t, err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -29,19 +28,6 @@ import (
 // this machine's byte order or the other.
 //
 //	go test ./filterlang/internal/lower -run 'TestLink' -update
-func init() {
-	// Other tests of the package may define the same flag.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "regenerate the golden files with libpcap")
-	}
-}
-
-func linkUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-const linkSnapLen = 262144 // pcap-oracle's default; the test files say the same
 
 // linkCase is an expression on a link type and the calls to the
 // generators libpcap's grammar makes for it.
@@ -78,7 +64,7 @@ func (lc linkCase) config() (Config, error) {
 	if !ok {
 		dlt = int(lt) // libpcap keeps values it does not map
 	}
-	cfg := Config{DLT: dlt, SnapLen: linkSnapLen, Netmask: NetmaskUnknown, File: lc.file || lc.swapped, Swapped: lc.swapped}
+	cfg := Config{DLT: dlt, SnapLen: oracleSnapLen, Netmask: NetmaskUnknown, File: lc.file || lc.swapped, Swapped: lc.swapped}
 	switch {
 	case cfg.File:
 		cfg.Netmask = 0 // tcpdump's for a file
@@ -104,7 +90,7 @@ func (lc linkCase) linkType() (layers.LinkType, error) {
 func checkLinkCases(t *testing.T, name string, cases []linkCase) {
 	t.Helper()
 	path := filepath.Join("testdata", "link", name)
-	if linkUpdating() {
+	if *update {
 		for _, tool := range []string{"pcap-oracle", "tcpdump"} {
 			if _, err := exec.LookPath(tool); err != nil {
 				t.Skipf("-update needs %s (libpcap 1.10.3; build the oracle with ../shared/tools/build-oracle.sh): %v", tool, err)
@@ -154,7 +140,7 @@ func lowerLinkCase(t *testing.T, lc linkCase) string {
 	if err != nil {
 		t.Fatalf("error of type %T: %v", err, err)
 	}
-	return ir.Emit(ir.Build(cond, linkSnapLen, 0)).Format(cbpf.Decimal)
+	return ir.Emit(ir.Build(cond, oracleSnapLen, 0)).Format(cbpf.Decimal)
 }
 
 func writeLinkGolden(path string, cases []linkCase) error {
@@ -234,7 +220,7 @@ func writePcapHeader(dir string, lt layers.LinkType, swapped bool) (string, erro
 	order.PutUint32(hdr[0:], 0xa1b2c3d4)
 	order.PutUint16(hdr[4:], 2)
 	order.PutUint16(hdr[6:], 4)
-	order.PutUint32(hdr[16:], linkSnapLen)
+	order.PutUint32(hdr[16:], oracleSnapLen)
 	order.PutUint32(hdr[20:], uint32(lt))
 	path := filepath.Join(dir, name)
 	return path, os.WriteFile(path, hdr, 0o644)

@@ -36,7 +36,7 @@ func FuzzMasterLowering(f *testing.F) {
 	f.Add(dltDSATagDSA, uint8(6), uint8(7), 0, uint32(0x806), uint8(0), uint8(0), uint8(0))
 	f.Add(dltPPI, uint8(8), uint8(8), 0, uint32(0xd4), uint8(0), uint8(0xfc), uint8(0))
 	f.Fuzz(func(t *testing.T, dlt int, first, second uint8, n int, v uint32, addr, proto, dir uint8) {
-		c, err := New(Config{DLT: dlt, SnapLen: linkSnapLen, Netmask: NetmaskUnknown, File: true})
+		c, err := New(Config{DLT: dlt, SnapLen: oracleSnapLen, Netmask: NetmaskUnknown, File: true})
 		if err != nil {
 			linkCheckError(t, err)
 			return
@@ -46,7 +46,7 @@ func FuzzMasterLowering(f *testing.F) {
 		err = c.Run(func() {
 			a := masterEntryPoints[int(first)%len(masterEntryPoints)](c, n, v, q)
 			b := masterEntryPoints[int(second)%len(masterEntryPoints)](c, n, v, q)
-			prog = ir.Emit(ir.Build(c.Finish(and(a, b)), linkSnapLen, 0))
+			prog = ir.Emit(ir.Build(c.Finish(and(a, b)), oracleSnapLen, 0))
 		})
 		if err != nil {
 			linkCheckError(t, err)

@@ -33,12 +33,10 @@ import (
 // accept tests in ../shared:
 //
 //	go test ./filterlang/internal/lower -run TestMasterListings -update
-func init() {
-	// Other tests of the package may define the same flag.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "regenerate the golden files")
-	}
-}
+
+// updating reports the -update flag, which the package's internal tests
+// define.
+func updating() bool { return flag.Lookup("update").Value.(flag.Getter).Get().(bool) }
 
 // masterTests is libpcap master's filter test suite, read in place.
 var masterTests = filepath.Join("..", "..", "..", "..", "shared", "pcaps", "libpcap-filter-tests")
@@ -76,7 +74,7 @@ func masterExact(dlt, expr string) bool {
 }
 
 func TestMasterListings(t *testing.T) {
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+	if updating() {
 		if err := writeMasterListings(); errors.Is(err, os.ErrNotExist) {
 			t.Skipf("-update needs libpcap's accept tests in %s: %v", masterTests, err)
 		} else if err != nil {
