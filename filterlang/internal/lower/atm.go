@@ -126,16 +126,14 @@ func (c *Compiler) AtmType(kind int) ir.Cond {
 	return nil
 }
 
-// q2931 tests for any of the Q.2931 message types (two or more): the
-// first or'ed with the second, then each of the others or'ed onto the
-// front, as libpcap builds it.
+// q2931 tests for any of the Q.2931 message types, or'ed as libpcap
+// does.
 func (c *Compiler) q2931(types ...uint32) ir.Cond {
-	msg := func(t uint32) ir.Cond { return c.cmp(orLinkHdr, q2931TypePos, cbpf.SizeB, t) }
-	b := or(msg(types[0]), msg(types[1]))
-	for _, t := range types[2:] {
-		b = or(msg(t), b)
+	tests := make([]ir.Cond, len(types))
+	for i, t := range types {
+		tests[i] = c.cmp(orLinkHdr, q2931TypePos, cbpf.SizeB, t)
 	}
-	return b
+	return orEach(tests...)
 }
 
 // lane tests for LANE traffic and makes the LANE frame's Ethernet header

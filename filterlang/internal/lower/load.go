@@ -94,6 +94,17 @@ func and(x, y ir.Cond) ir.Cond { return &ir.And{X: x, Y: y} }
 func or(x, y ir.Cond) ir.Cond  { return &ir.Or{X: x, Y: y} }
 func not(x ir.Cond) ir.Cond    { return &ir.Not{X: x} }
 
+// orEach ors two or more tests the way libpcap's generators do when they
+// loop over a list (gen_or(b0, b1) with b1 the running result): the first
+// with the second, then each further one onto the front.
+func orEach(tests ...ir.Cond) ir.Cond {
+	b := or(tests[0], tests[1])
+	for _, t := range tests[2:] {
+		b = or(t, b)
+	}
+	return b
+}
+
 // uncond is a test that always (true) or never holds, as libpcap writes
 // it: "ld #0; jeq #0" or "ld #1; jeq #0".
 func uncond(holds bool) ir.Cond {

@@ -60,12 +60,11 @@ func (c *Compiler) ProtoAbbrev(proto uint8) ir.Cond {
 	// ipOrIPv6 is an IP protocol that IPv4 and IPv6 both carry.
 	ipOrIPv6 := func(v uint32) ir.Cond { return c.proto(v, QDefault, QDefault) }
 	isis := func(types ...uint32) ir.Cond {
-		// libpcap ORs the first two, then each next one before the rest.
-		b := or(c.proto(types[0], QISIS, QDefault), c.proto(types[1], QISIS, QDefault))
-		for _, t := range types[2:] {
-			b = or(c.proto(t, QISIS, QDefault), b)
+		tests := make([]ir.Cond, len(types))
+		for i, t := range types {
+			tests[i] = c.proto(t, QISIS, QDefault)
 		}
-		return b
+		return orEach(tests...)
 	}
 	switch proto {
 	case QSCTP:
