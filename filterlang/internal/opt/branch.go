@@ -24,7 +24,7 @@ func useConflict(b, succ *node) bool {
 // only at what the successor's own successors read, enough for the
 // blocks libpcap's graphs have, whose statements feed only their test.)
 func (b *node) uncondNeeded(pred *node) bool {
-	if !b.uncond {
+	if !b.uncond() {
 		return false
 	}
 	for atom := range nAtoms {
@@ -61,7 +61,7 @@ func foldEdge(child *node, e *edge) *node {
 // already decided on every path through e: blocks whose two edges lead to
 // the same place, and blocks repeating a test some dominating edge made.
 func (g *graph) thread(e *edge) {
-	if e.pred.uncond && e == &e.pred.ef {
+	if e.pred.uncond() && e == &e.pred.ef {
 		e.succ = e.pred.et.succ // one successor: the true edge's, threaded first
 		return
 	}
@@ -117,7 +117,7 @@ func (g *graph) pullup(b *node, sense bool) {
 	}
 	common := *b.succ(!sense)
 	inChain := func(n *node) bool {
-		return n != nil && !n.uncond && *n.succ(!sense) == common && n.dom.has(b.id)
+		return n != nil && !n.uncond() && *n.succ(!sense) == common && n.dom.has(b.id)
 	}
 	diff := first.pred.succ(first.pred.et.succ == b)
 	atTop := true

@@ -194,7 +194,7 @@ func localUseDef(b *node) {
 			def |= 1 << atom
 		}
 	}
-	if class(b.jump.code) == cbpf.ClassJMP && !b.uncond {
+	if class(b.jump.code) == cbpf.ClassJMP && !b.uncond() {
 		use = addUse(&b.jump, def, use)
 	}
 	b.kill, b.inUse = kill, use

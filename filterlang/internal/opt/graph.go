@@ -65,11 +65,6 @@ type node struct {
 
 	val  [nAtoms]uint32 // value numbers of the atoms when the block ends
 	oval uint32         // value number of the jump's operand (K, or X)
-
-	// uncond marks a block ir.Split made of code that continues at one
-	// place: its jump is ir.Uncond, which tests nothing, and its
-	// statements may compute what its successor reads.
-	uncond bool
 	// freshLoad says the block reads the packet at a place no path into
 	// it has read before; in keepLoads mode such a block is never
 	// skipped, since its load may be the one that fails.
@@ -77,6 +72,11 @@ type node struct {
 }
 
 func (b *node) leaf() bool { return class(b.jump.code) == cbpf.ClassRET }
+
+// uncond reports whether b is a block ir.Split made of code that goes on
+// at one place: its jump is ir.Uncond ("ja"), which tests nothing, and
+// its statements may compute what its successor reads.
+func (b *node) uncond() bool { return b.jump.code == cbpf.ClassJMP }
 
 // succ returns the address of the successor on the true (sense) or false
 // edge, for the passes that splice blocks into chains.
@@ -164,8 +164,7 @@ func newGraph(entry *ir.Block) (*graph, error) {
 			n.jump = stmt{code: cbpf.ClassRET, k: b.Ret}
 			return n, nil
 		}
-		n.uncond = b.Jump == ir.Uncond && b.True == b.False
-		if err := checkJump(b.Jump); err != nil && !n.uncond {
+		if err := checkJump(b.Jump); err != nil && (b.Jump != ir.Uncond || b.True != b.False) {
 			return nil, fmt.Errorf("block %d: %w", b.ID, err)
 		}
 		n.jump = stmt{code: int(b.Jump.Op), k: b.Jump.K}

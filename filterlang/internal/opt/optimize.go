@@ -163,7 +163,7 @@ func (g *graph) optBlock(b *node, doStmts bool) {
 	}
 	b.et.code = b.jump.code
 	b.ef.code = -b.jump.code
-	if b.uncond {
+	if b.uncond() {
 		b.et.code, b.ef.code = 0, 0 // no test, nothing learnt
 	}
 }
